@@ -1,0 +1,83 @@
+import type { BlockNode } from '../model/node.js';
+import type { Finding, FindingCode, Layer } from '../model/finding.js';
+import type { Profile } from '../model/profile.js';
+import { READ_ONLY_BY_NATURE } from '../plan/drivers.js';
+import { debianModuleHint, qemuText } from './messages.js';
+
+/** What one layer says about one node. Passing layers return undefined. */
+export interface LayerOutcome {
+  layer: Layer;
+  finding: Finding;
+  /** The node fails to open with this QEMU error text (no location or backing prefixes yet). */
+  error?: string;
+  /** Lines QEMU prints before the error (Debian's module hint). */
+  before?: string[];
+  /** The node opens, but read-only although read-write was asked for. */
+  fallsBackToReadOnly?: boolean;
+}
+
+export interface LayerInput {
+  node: BlockNode;
+  /** Access at the time of the check: read-only asked for, or inherited from a parent that already fell back. */
+  readOnly: boolean;
+  profile: Profile;
+  /** The program enforces the whitelist: the hypervisor always, the tools only when built so. */
+  enforces: boolean;
+}
+
+export type LayerCheck = (input: LayerInput) => LayerOutcome | undefined;
+
+function outcome(layer: Layer, code: FindingCode, severity: Finding['severity'], node: BlockNode, args: Record<string, string>): LayerOutcome {
+  return { layer, finding: { code, severity, layer, node: node.id, args } };
+}
+
+const planProblems: LayerCheck = ({ node }) => {
+  if (!node.planError) return undefined;
+  const code = node.planError.code === 'backing-loop' ? 'backing-loop' : 'json-invalid';
+  return { ...outcome('input', code, 'error', node, { text: node.planError.text }), error: node.planError.text };
+};
+
+/** Layer 1: the driver is compiled in, or its module file is installed (block.c bdrv_find_format / bdrv_find_protocol). */
+const availability: LayerCheck = ({ node, profile }) => {
+  const { qemu } = profile;
+  if (qemu.drivers.builtin.includes(node.driver)) return undefined;
+  const module = qemu.modules.find((m) => m.drivers.includes(node.driver));
+  if (module?.installed) return undefined;
+  const error = node.selectedBy === 'protocol-prefix'
+    ? qemuText.unknownProtocol(node.protocol ?? node.driver)
+    : qemuText.unknownDriver(node.driver);
+  if (!module) return { ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }), error };
+  const before = qemu.debianModuleHint ? [debianModuleHint(qemu, module.file, module.package)] : [];
+  const args = { driver: node.driver, module: module.file, package: module.package };
+  return { ...outcome('module', 'module-not-installed', 'error', node, args), error, before };
+};
+
+/** Layers 2 and 3: the rw and ro whitelists (block.c bdrv_open_common, 7.2 :1921-1936). */
+const whitelist: LayerCheck = ({ node, readOnly, profile, enforces }) => {
+  const { rw, ro } = profile.qemu.whitelist;
+  if (!enforces || (rw.length === 0 && ro.length === 0) || rw.includes(node.driver)) return undefined;
+  if (readOnly && ro.includes(node.driver)) return undefined;
+  const args = { driver: node.driver };
+  if (!ro.includes(node.driver)) {
+    return { ...outcome('whitelist', 'driver-not-whitelisted', 'error', node, args), error: qemuText.notWhitelisted(node.driver) };
+  }
+  if (node.autoReadOnly) return { ...outcome('whitelist', 'auto-read-only-fallback', 'warning', node, args), fallsBackToReadOnly: true };
+  return { ...outcome('whitelist', 'driver-read-only-only', 'error', node, args), error: qemuText.readOnlyOnly(node.driver) };
+};
+
+/** Drivers that cannot write fall back or fail through bdrv_apply_auto_read_only (block/curl.c). */
+const driverCannotWrite: LayerCheck = ({ node, readOnly }) => {
+  const reason = READ_ONLY_BY_NATURE[node.driver];
+  if (!reason || readOnly) return undefined;
+  const found = outcome('driver', 'driver-read-only-by-nature', node.autoReadOnly ? 'warning' : 'error', node, { driver: node.driver, reason });
+  return node.autoReadOnly ? { ...found, fallsBackToReadOnly: true } : { ...found, error: reason };
+};
+
+const fileExists: LayerCheck = ({ node }) => {
+  if ((node.driver !== 'file' && node.driver !== 'host_device') || node.exists !== false) return undefined;
+  const filename = node.filename ?? '';
+  return { ...outcome('file', 'file-not-found', 'error', node, { filename }), error: qemuText.noSuchFile(filename) };
+};
+
+/** In the order QEMU meets them when it opens one node. */
+export const LAYERS: LayerCheck[] = [planProblems, availability, whitelist, driverCannotWrite, fileExists];

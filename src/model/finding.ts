@@ -1,0 +1,36 @@
+/** Findings are data: a stable code, a severity and arguments. All wording lives in engine/catalog.ts. */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The layer of the stack that decided. */
+export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'input';
+
+export const FINDING_CODES = [
+  'driver-not-whitelisted',
+  'driver-read-only-only',
+  'auto-read-only-fallback',
+  'driver-not-built',
+  'module-not-installed',
+  'protocol-unknown',
+  'driver-read-only-by-nature',
+  'file-not-found',
+  'file-unreadable',
+  'device-needs-write',
+  'format-probed',
+  'raw-probed',
+  'tools-skip-whitelist',
+  'remote-not-checked',
+  'json-invalid',
+  'backing-loop',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  layer: Layer;
+  /** BlockNode.id the finding is about, when it is about one node. */
+  node?: string;
+  args: Record<string, string>;
+}

@@ -1,0 +1,69 @@
+/** The plan: what a command line asks QEMU to open, as a graph of block nodes. */
+
+export type Access = 'rw' | 'ro';
+
+/** How the node joins its parent, as QEMU names the child. */
+export type ChildRole = 'file' | 'backing' | 'data-file' | 'extent' | 'child' | 'snapshot-base';
+
+export type DriverRole = 'format' | 'protocol' | 'filter' | 'other';
+
+export interface BlockNode {
+  /** Stable label for reports: the drive id, then child names, e.g. "d0/file". */
+  id: string;
+  /** QEMU format_name; the name every whitelist check compares. */
+  driver: string;
+  role: DriverRole;
+  /** The name the user wrote that selected the driver: a protocol prefix ("https") or a driver option. */
+  selectedBy: 'driver-option' | 'protocol-prefix' | 'filename' | 'probe' | 'header' | 'host-device' | 'default';
+  /** For probed formats: how many formats matched the header (more than one is suspicious). */
+  probeAlternatives?: string[];
+  filename?: string;
+  /** The protocol prefix of the filename when it picked the driver ("https" in https://...). */
+  protocol?: string;
+  /** Requested access before auto-read-only is applied. */
+  readOnly: boolean;
+  autoReadOnly: boolean;
+  childRole?: ChildRole;
+  children: BlockNode[];
+  /** Set when a file the node names was looked at on this machine. */
+  exists?: boolean;
+  /** A problem found while building the node (bad json:, unreadable file), reported as it. */
+  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop'; text: string };
+}
+
+/** A device the drive is attached to: decides what happens to a node that fell back to read-only. */
+export type DeviceKind =
+  | 'ide-hd' | 'ide-cd' | 'scsi-hd' | 'scsi-cd' | 'virtio-blk' | 'usb-storage' | 'floppy'
+  | 'nvme' | 'pflash' | 'sd' | 'other';
+
+export interface Attachment {
+  kind: DeviceKind;
+  /** The -device argument, or "if=ide" for devices the machine creates from -drive. */
+  origin: string;
+  /** Devices the machine creates from -drive if=... report errors with no option location. */
+  createdByMachine: boolean;
+}
+
+/** One top-level thing the program opens: a -drive, a -blockdev, or an image argument of a tool. */
+export interface Drive {
+  /** The option as the user wrote it, e.g. "-drive file=t.vpc"; QEMU prefixes errors with it. */
+  location: string;
+  /** "-drive", "-blockdev", "-hda", an image argument ("image"), ... */
+  kind: string;
+  id?: string;
+  root: BlockNode;
+  attachments: Attachment[];
+  /** For tools: the drive is the output of convert/create/dd and is created before it is opened. */
+  created?: boolean;
+}
+
+export type ProgramKind = 'hypervisor' | 'tool';
+
+export interface Plan {
+  /** Program name as QEMU prints it in messages (basename of argv[0]). */
+  program: string;
+  kind: ProgramKind;
+  /** qemu-img subcommand, when the program is qemu-img. */
+  subcommand?: string;
+  drives: Drive[];
+}

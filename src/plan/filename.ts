@@ -1,0 +1,43 @@
+import type { ImageFacts } from '../model/image.js';
+import { driverForProtocol } from './drivers.js';
+
+export type FilenameKind =
+  | { kind: 'json'; json: string }
+  | { kind: 'protocol'; prefix: string; driver?: string }
+  | { kind: 'host-device'; driver: 'host_device' | 'host_cdrom' }
+  | { kind: 'file'; path: string };
+
+/**
+ * How bdrv_find_protocol reads a filename (block.c:945-1004 in 7.2): a device node wins even with a prefix,
+ * then a prefix counts only when ':' comes before any '/', else it is a local file.
+ */
+export function classifyFilename(name: string, facts?: ImageFacts): FilenameKind {
+  if (name.startsWith('json:')) return { kind: 'json', json: name.slice(5) };
+  const device = hostDevice(name, facts);
+  if (device) return { kind: 'host-device', driver: device };
+  const colon = name.indexOf(':');
+  const slash = name.indexOf('/');
+  if (colon > 0 && (slash < 0 || colon < slash)) {
+    const prefix = name.slice(0, colon);
+    if (prefix === 'file') return { kind: 'file', path: name.slice(5) };
+    return { kind: 'protocol', prefix, driver: driverForProtocol(prefix) };
+  }
+  return { kind: 'file', path: name };
+}
+
+function hostDevice(name: string, facts?: ImageFacts): 'host_device' | 'host_cdrom' | undefined {
+  const path = name.replace(/^host_(device|cdrom):/, '');
+  if (path.startsWith('/dev/cdrom')) return 'host_cdrom';
+  if (facts?.kind === 'block-device' || facts?.kind === 'char-device') return 'host_device';
+  if (facts === undefined && path.startsWith('/dev/')) return 'host_device';
+  return undefined;
+}
+
+/** bdrv_dirname + bdrv_get_full_backing_filename: absolute and protocol names stay as they are. */
+export function resolveBacking(parent: string, backing: string): string {
+  if (backing.startsWith('/') || backing.startsWith('json:')) return backing;
+  const kind = classifyFilename(backing);
+  if (kind.kind === 'protocol') return backing;
+  const slash = parent.lastIndexOf('/');
+  return slash < 0 ? backing : parent.slice(0, slash + 1) + backing;
+}

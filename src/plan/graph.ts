@@ -1,0 +1,196 @@
+import type { BlockNode, ChildRole } from '../model/node.js';
+import type { ImageFacts, ImageHeader } from '../model/image.js';
+import type { QemuFacts } from '../model/profile.js';
+import { classifyFilename, resolveBacking } from './filename.js';
+import { driverRole } from './drivers.js';
+import { flattenJson, isTree, nestOptions, optionFlag, optionString, type OptionTree } from './options.js';
+
+export interface GraphContext {
+  qemu: QemuFacts;
+  /** What the host knows about a local filename; undefined when it was not looked at (remote, or no host). */
+  facts: (filename: string) => ImageFacts | undefined;
+  /** Nodes defined by earlier -blockdev options, by node-name. */
+  nodeNames: Map<string, BlockNode>;
+  /** qemu-img info opens with BDRV_O_NO_BACKING; most opens follow the chain. */
+  openBacking: boolean;
+  /** Since 7.2.13 (CVE-2024-4467) qcow2 skips its data file under BDRV_O_NO_IO. */
+  openDataFile: boolean;
+}
+
+export interface NodeSpec {
+  id: string;
+  options: OptionTree;
+  filename?: string;
+  readOnly: boolean;
+  autoReadOnly: boolean;
+  childRole?: ChildRole;
+  /** Where the node sits: a format position probes when no driver is named, a protocol position reads the filename. */
+  position: 'format' | 'protocol';
+  /** Resolved filenames above this node in a backing chain, to stop loops. */
+  chain?: string[];
+}
+
+/** Backing chains deeper than this are reported as loops; QEMU itself has no limit but the stack. */
+const MAX_CHAIN = 256;
+/** vmdk_open parses extents only from descriptor files; sparse files with an embedded descriptor are their own extent. */
+const SELF_EXTENT = ['monolithicSparse', 'streamOptimized'];
+/** Only RW extents of these types are opened (vmdk.c vmdk_parse_extents). */
+const OPENED_EXTENTS = ['FLAT', 'SPARSE', 'VMFS', 'VMFSSPARSE', 'SESPARSE'];
+
+export function buildNode(spec: NodeSpec, ctx: GraphContext): BlockNode {
+  let { options, filename } = spec;
+  let planError: BlockNode['planError'];
+  if (filename?.startsWith('json:')) {
+    const parsed = parseJsonFilename(filename.slice(5));
+    if (typeof parsed === 'string') planError = { code: 'json-invalid', text: parsed };
+    else options = mergeOptions(parsed, options);
+    filename = optionString(options['filename']);
+  }
+  filename ??= optionString(options['filename']);
+  const readOnly = optionFlag(options['read-only']) ?? spec.readOnly;
+  const autoReadOnly = optionFlag(options['auto-read-only']) ?? spec.autoReadOnly;
+  const base = { ...spec, options, filename, readOnly, autoReadOnly };
+  const driver = optionString(options['driver']);
+  const node = spec.position === 'protocol' || (driver && driverRole(driver) === 'protocol')
+    ? protocolNode(base, driver, ctx)
+    : formatNode(base, driver, ctx);
+  return planError ? { ...node, planError } : node;
+}
+
+function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
+  const node = emptyNode(spec);
+  if (driver) return { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option' };
+  const name = spec.filename ?? '';
+  const facts = ctx.facts(name);
+  const kind = classifyFilename(name, facts);
+  if (kind.kind === 'host-device') return { ...node, driver: kind.driver, selectedBy: 'host-device' };
+  if (kind.kind === 'protocol') return { ...node, driver: kind.driver ?? kind.prefix, selectedBy: 'protocol-prefix', protocol: kind.prefix };
+  const path = kind.kind === 'file' ? kind.path : name;
+  return { ...node, driver: 'file', selectedBy: 'filename', filename: path, exists: ctx.facts(path)?.exists };
+}
+
+function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
+  const given = spec.options['file'];
+  const fileValue = isTree(given) && spec.filename !== undefined ? { filename: spec.filename, ...given } : given ?? spec.filename;
+  const file = childNode(spec, 'file', fileValue, ctx);
+  const local = file && file.driver === 'file' && file.filename ? ctx.facts(file.filename) : undefined;
+  const probed = driver ? undefined : probe(local, ctx.qemu);
+  const name = driver ?? probed?.format ?? 'raw';
+  const node: BlockNode = {
+    ...emptyNode(spec),
+    driver: name,
+    role: driverRole(name),
+    selectedBy: driver ? 'driver-option' : 'probe',
+    filename: file?.filename ?? spec.filename,
+    ...(probed && probed.alternatives.length > 1 ? { probeAlternatives: probed.alternatives } : {}),
+  };
+  const header = local?.header?.format === name ? local.header : undefined;
+  const children = [
+    file,
+    ...(node.role === 'format' ? headerChildren(node, header, spec, ctx) : []),
+    ...quorumChildren(spec, ctx),
+  ].filter((c): c is BlockNode => c !== undefined);
+  return { ...node, children };
+}
+
+function headerChildren(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode[] {
+  const out: BlockNode[] = [];
+  const backing = backingNode(node, header, spec, ctx);
+  if (backing) out.push(backing);
+  if (header?.dataFile && ctx.openDataFile) {
+    out.push(buildNode({ ...inherit(spec, 'data-file'), options: {}, filename: header.dataFile, position: 'protocol' }, ctx));
+  }
+  if (header?.extents && !SELF_EXTENT.includes(header.createType ?? '')) {
+    header.extents
+      .filter((e) => e.access === 'RW' && OPENED_EXTENTS.includes(e.type))
+      .forEach((e, i) => {
+        const filename = resolveBacking(node.filename ?? '', e.filename);
+        out.push(buildNode({ ...inherit(spec, 'extent'), id: `${spec.id}/extent.${i}`, options: {}, filename, position: 'protocol' }, ctx));
+      });
+  }
+  return out;
+}
+
+function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode | undefined {
+  const given = spec.options['backing'];
+  if (given === null || !ctx.openBacking) return undefined;
+  const chain = [...(spec.chain ?? []), node.filename ?? ''];
+  const common = { id: `${spec.id}/backing`, readOnly: true, autoReadOnly: false, childRole: 'backing' as const, position: 'format' as const, chain };
+  if (isTree(given)) return buildNode({ ...common, options: given }, ctx);
+  if (typeof given === 'string') return ctx.nodeNames.get(given) ?? buildNode({ ...common, options: {}, filename: given }, ctx);
+  if (!header?.backingFile) return undefined;
+  const filename = resolveBacking(node.filename ?? '', header.backingFile);
+  if (chain.includes(filename) || chain.length > MAX_CHAIN) {
+    return { ...emptyNode(common), driver: header.backingFormat ?? 'raw', filename, planError: { code: 'backing-loop', text: filename } };
+  }
+  // Header backing_fmt beats a json: "driver" (qemu-block-layer.md §6.5).
+  const options: OptionTree = header.backingFormat ? { driver: header.backingFormat } : {};
+  const built = buildNode({ ...common, options, filename }, ctx);
+  return header.backingFormat ? { ...built, selectedBy: 'header' } : built;
+}
+
+function childNode(spec: NodeSpec, role: ChildRole, value: unknown, ctx: GraphContext): BlockNode | undefined {
+  const common = { ...inherit(spec, role), chain: spec.chain };
+  if (typeof value === 'string') {
+    const ref = spec.options['file'] === value ? ctx.nodeNames.get(value) : undefined;
+    return ref ?? buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
+  }
+  if (!isTree(value)) return undefined;
+  const driver = optionString(value['driver']);
+  const position = driver && driverRole(driver) !== 'protocol' ? 'format' : 'protocol';
+  return buildNode({ ...common, options: value, position }, ctx);
+}
+
+function quorumChildren(spec: NodeSpec, ctx: GraphContext): BlockNode[] {
+  const children = spec.options['children'];
+  if (!isTree(children)) return [];
+  return Object.entries(children).map(([key, value]) =>
+    buildNode({ ...inherit(spec, 'child'), id: `${spec.id}/children.${key}`, options: isTree(value) ? value : {}, position: 'format' }, ctx));
+}
+
+/** Children other than backing inherit read-only and auto-read-only from the parent (bdrv_inherited_options). */
+function inherit(spec: NodeSpec, role: ChildRole): Omit<NodeSpec, 'options' | 'position'> {
+  return { id: `${spec.id}/${role}`, readOnly: spec.readOnly, autoReadOnly: spec.autoReadOnly, childRole: role };
+}
+
+/** bdrv_probe_all over the drivers this build registers: modules never take part, raw always scores 1. */
+function probe(facts: ImageFacts | undefined, qemu: QemuFacts): { format: string; alternatives: string[] } | undefined {
+  if (!facts?.exists || !facts.probes) return undefined;
+  const built = facts.probes.filter((p) => qemu.drivers.builtin.includes(p.format));
+  const [best] = built;
+  if (!best) return undefined;
+  return { format: best.format, alternatives: built.filter((p) => p.format !== 'raw').map((p) => p.format) };
+}
+
+function emptyNode(spec: Pick<NodeSpec, 'id' | 'readOnly' | 'autoReadOnly' | 'childRole' | 'filename'>): BlockNode {
+  return {
+    id: spec.id,
+    driver: '',
+    role: 'protocol',
+    selectedBy: 'default',
+    readOnly: spec.readOnly,
+    autoReadOnly: spec.autoReadOnly,
+    children: [],
+    ...(spec.filename !== undefined ? { filename: spec.filename } : {}),
+    ...(spec.childRole ? { childRole: spec.childRole } : {}),
+  };
+}
+
+function parseJsonFilename(text: string): OptionTree | string {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isTree(value) ? nestOptions(flattenJson(value)) : 'Invalid JSON object given';
+  } catch (error) {
+    return `Could not parse the JSON options: ${(error as Error).message}`;
+  }
+}
+
+/** qdict_join(options, json, false): options given explicitly win over the json: ones. */
+function mergeOptions(json: OptionTree, explicit: OptionTree): OptionTree {
+  const out: OptionTree = { ...json };
+  for (const [key, value] of Object.entries(explicit)) {
+    const inner = out[key];
+    out[key] = isTree(inner) && isTree(value) ? mergeOptions(inner, value) : value;
+  }
+  return out;
+}
