@@ -1,4 +1,4 @@
-// Build step: validate every bundled profile once, merge `extends:`, and write
+// Build step (run from src/ and dist/ alike, both find <root>/dist): validate every bundled profile once, merge `extends:`, and write
 // dist/policies.json so the CLI never parses YAML or compiles a schema for bundled profiles.
 // It also writes dist/validate-profile.js, ajv's standalone validator, for user profile files.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';

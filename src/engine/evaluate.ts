@@ -65,7 +65,7 @@ function visit(node: BlockNode, path: BlockNode[], inheritedRo: boolean, walk: W
   const readOnly = node.readOnly || inheritedRo;
   const effectiveRo = judgeNode(node, path, readOnly, walk, walk.failure !== undefined);
   for (const child of later) visit(child, below, child.readOnly || effectiveRo, walk);
-  for (const child of backing) visit(child, below, true, walk);
+  for (const child of backing) visit(child, below, child.readOnly, walk);
   return effectiveRo;
 }
 

@@ -1,7 +1,7 @@
 import type { BlockNode } from '../model/node.js';
 import type { Finding, FindingCode, Layer } from '../model/finding.js';
 import type { Profile } from '../model/profile.js';
-import { READ_ONLY_BY_NATURE } from '../plan/drivers.js';
+import { READ_ONLY_BY_NATURE, driverForProtocol } from '../plan/drivers.js';
 import { debianModuleHint, qemuText } from './messages.js';
 
 /** What one layer says about one node. Passing layers return undefined. */
@@ -46,6 +46,9 @@ const availability: LayerCheck = ({ node, profile }) => {
   const error = node.selectedBy === 'protocol-prefix'
     ? qemuText.unknownProtocol(node.protocol ?? node.driver)
     : qemuText.unknownDriver(node.driver);
+  if (!module && node.protocol && !driverForProtocol(node.protocol)) {
+    return { ...outcome('availability', 'protocol-unknown', 'error', node, { protocol: node.protocol }), error };
+  }
   if (!module) return { ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }), error };
   const before = qemu.debianModuleHint ? [debianModuleHint(qemu, module.file, module.package)] : [];
   const args = { driver: node.driver, module: module.file, package: module.package };

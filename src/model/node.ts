@@ -44,6 +44,21 @@ export interface Attachment {
   createdByMachine: boolean;
 }
 
+/**
+ * How the program words an open error for this drive (docs/research/qemu-tools-open-modes.md §6):
+ * the hypervisor prefixes the option location, each tool has its own sentence.
+ */
+export type ErrorStyle =
+  | 'system'
+  | 'img-open'
+  | 'img-create'
+  | 'img-new-backing'
+  | 'img-chain-element'
+  | 'io'
+  | 'io-image-opts'
+  | 'nbd'
+  | 'storage-daemon';
+
 /** One top-level thing the program opens: a -drive, a -blockdev, or an image argument of a tool. */
 export interface Drive {
   /** The option as the user wrote it, e.g. "-drive file=t.vpc"; QEMU prefixes errors with it. */
@@ -55,6 +70,7 @@ export interface Drive {
   attachments: Attachment[];
   /** For tools: the drive is the output of convert/create/dd and is created before it is opened. */
   created?: boolean;
+  errorStyle: ErrorStyle;
 }
 
 export type ProgramKind = 'hypervisor' | 'tool';

@@ -29,7 +29,8 @@ function hostDevice(name: string, facts?: ImageFacts): 'host_device' | 'host_cdr
   const path = name.replace(/^host_(device|cdrom):/, '');
   if (path.startsWith('/dev/cdrom')) return 'host_cdrom';
   if (facts?.kind === 'block-device' || facts?.kind === 'char-device') return 'host_device';
-  if (facts === undefined && path.startsWith('/dev/')) return 'host_device';
+  // Judged for another host: a /dev path QEMU cannot stat here is still meant as a device.
+  if (!facts?.exists && path.startsWith('/dev/')) return 'host_device';
   return undefined;
 }
 

@@ -65,7 +65,7 @@ function legacyDrive(o: RawOption, defaultIf: string, globalSnapshot: boolean, c
   const autoReadOnly = supportsAutoReadOnly(ctx);
   const root = snapshotRoot(snapshot, id, block, legacy.get('file'), readOnly, autoReadOnly, ctx);
   const device = iface === 'none' ? undefined : interfaceDevice(iface, cdrom);
-  return { location: o.location, kind: '-drive', id, root, attachments: device ? [device] : [] };
+  return { location: o.location, kind: '-drive', id, root, attachments: device ? [device] : [], errorStyle: 'system' };
 }
 
 function snapshotRoot(snapshot: boolean, id: string, block: OptionTree, filename: string | undefined,
@@ -89,7 +89,7 @@ function blockdevDrive(o: RawOption, ctx: GraphContext): Drive {
   const id = optionString(options['node-name']) ?? `#block${ctx.nodeNames.size}`;
   const root = buildNode({ id, options, readOnly: false, autoReadOnly: false, position: 'format' }, ctx);
   ctx.nodeNames.set(id, root);
-  return { location: o.location, kind: '-blockdev', id, root, attachments: [] };
+  return { location: o.location, kind: '-blockdev', id, root, attachments: [], errorStyle: 'system' };
 }
 
 function attachDevice(o: RawOption, drives: Drive[]): void {

@@ -32,9 +32,12 @@ export function parseProfileFile({ path, text }: ProfileText, validate: Validato
   return data as Partial;
 }
 
-/** Objects merge key by key; arrays and scalars from the child replace the parent's. */
+/**
+ * Objects merge key by key; arrays and scalars from the child replace the parent's. A fact group that names
+ * its own `source` replaces the parent's group whole, so a parent's source or `unconfirmed` never sticks to it.
+ */
 export function mergeFacts(base: unknown, over: unknown): unknown {
-  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  if (!isObject(base) || !isObject(over) || 'source' in over) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) out[key] = mergeFacts(base[key], value);
   return out;

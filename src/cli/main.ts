@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../errors.js';
+
+/** Exit status: 0 opens, 1 fails, 2 bad input. Commands set process.exitCode; nothing here calls process.exit on success. */
+const program = new Command('blockgate')
+  .description('Will this disk open on this stack, and if not, exactly why?')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `blockgate: ${text}` : text) })
+  .showSuggestionAfterError();
+
+program
+  .command('check')
+  .description('predict whether every disk of a qemu-system, qemu-kvm or qemu-img/io/nbd command line opens')
+  .requiredOption('-p, --profile <name|file>', 'bundled profile name or profile file')
+  .option('--json', 'print the versioned JSON result')
+  .option('-C, --cwd <dir>', 'folder the command would run in (relative image names)', process.cwd())
+  .argument('<command...>', 'the command to check, after --')
+  .action(async (command: string[], options: { profile: string; json?: boolean; cwd: string }) => {
+    const { runCheck } = await import('./check.js');
+    await runCheck(command, options);
+  });
+
+const profiles = program.command('profiles').description('list the bundled profiles');
+profiles.action(async () => (await import('./profiles.js')).listProfiles());
+profiles
+  .command('show')
+  .description('print one profile with every fact and its source')
+  .argument('<name|file>')
+  .option('--json', 'print JSON instead of YAML')
+  .action(async (name: string, options: { json?: boolean }) => (await import('./profiles.js')).showProfile(name, options));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitFor(error);
+}
+
+function exitFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof InputError) {
+    process.stderr.write(`blockgate: ${error.message}\n`);
+    return 2;
+  }
+  throw error;
+}

@@ -1,0 +1,19 @@
+import type { ImageHeader, ProbeFormat } from '../../model/image.js';
+import type { ByteSource } from '../byte-source.js';
+
+/** A driver's .bdrv_probe: `buf` always holds `bufSize` bytes (find_image_format passes 2048). */
+export type Probe = (buf: Uint8Array, bufSize: number, filename: string) => number;
+
+/** Reads what QEMU's .bdrv_open would read from the header; never throws on bad input. */
+export type HeaderReader = (src: ByteSource) => ImageHeader;
+
+export function emptyHeader(format: ProbeFormat): ImageHeader {
+  return { format, problems: [] };
+}
+
+/** total_sectors * 512: what qemu-img reports as virtual-size for a size given in bytes. */
+export function sectorsToSize(sectors: bigint, header: ImageHeader): void {
+  const bytes = sectors * 512n;
+  if (bytes <= BigInt(Number.MAX_SAFE_INTEGER)) header.virtualSize = Number(bytes);
+  else header.problems.push(`virtual size ${bytes} bytes is beyond what blockgate represents exactly`);
+}
