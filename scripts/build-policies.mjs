@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { parse } from 'yaml';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { resolveBundledProfiles } from '../dist/policy/resolve.js';
 
@@ -16,6 +17,6 @@ mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(join(root, 'dist', 'validate-profile.js'), standaloneCode(ajv, validate));
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-const profiles = resolveBundledProfiles(files.map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })), validate);
+const profiles = resolveBundledProfiles(files.map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })), validate, parse);
 writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(profiles));
 console.log(`policies: ${Object.keys(profiles).length} profiles bundled`);

@@ -20,9 +20,10 @@ export async function loadProfile(nameOrPath: string): Promise<Profile> {
     throw new InputError(`unknown profile '${nameOrPath}': not a bundled profile (${Object.keys(profiles).sort().join(', ')}) nor a file`);
   }
   const validate = await loadValidator();
+  const { parse } = await import('yaml');
   const text = readFileSync(nameOrPath, 'utf8');
-  const profile = parseProfileFile({ path: nameOrPath, text }, validate);
-  return resolveExtends(profile, (name) => profiles[name] as unknown as ReturnType<typeof parseProfileFile> | undefined);
+  const profile = parseProfileFile({ path: nameOrPath, text }, validate, parse);
+  return resolveExtends(profile, (name) => profiles[name] as unknown as Parameters<typeof resolveExtends>[0] | undefined);
 }
 
 async function loadValidator(): Promise<Validator> {

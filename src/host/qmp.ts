@@ -104,7 +104,7 @@ export class QmpSession {
     this.child.stdin.end();
   }
 
-  /** Closes stdin and waits for the child; a QEMU waiting at startup sees EOF and keeps going. */
+  /** Closes stdin and waits for the child. QEMU does not quit on EOF: quit() or the timeout ends it. */
   async exit(): Promise<QmpExit> {
     if (!this.child.stdin.writableEnded) this.child.stdin.end();
     // execa settles once stdout/stderr are closed too; the timer still covers a descendant

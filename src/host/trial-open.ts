@@ -94,6 +94,8 @@ export async function trialOpen(
 ): Promise<TrialResult> {
   const logDir = options.trace ? await mkdtemp(join(tmpdir(), 'blockgate-trace-')) : undefined;
   const logFile = logDir === undefined ? undefined : join(logDir, 'trace.log');
+  // The log backend writes trace events to stderr unless -D names a file; a file keeps stderr
+  // exactly what the user would see. (A caller's own -D would win, and trace stays empty.)
   const traceArgs = logFile === undefined ? [] : ['-trace', 'bdrv_open_common', '-D', logFile];
   const session = QmpSession.start(program, [...harmlessCommand(args), ...traceArgs], options);
   try {
@@ -121,7 +123,8 @@ async function inspect(session: QmpSession): Promise<Opened> {
     throw error;
   }
   let named = await session.execute('query-named-block-nodes', { flat: true });
-  // `flat` exists since QEMU 5.0; older ones reject the argument, and then list only top nodes.
+  // `flat` (QEMU 5.0+) only drops the nested backing-image info from each entry; older QEMUs
+  // reject the argument, and list the same nodes without it.
   if ('error' in named) named = await session.execute('query-named-block-nodes');
   const block = await session.execute('query-block');
   session.quit();

@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import type { Profile } from '../model/profile.js';
 import { PolicyError } from '../errors.js';
 
@@ -15,8 +14,11 @@ export interface ProfileText {
 
 type Partial = Record<string, unknown> & { name: string; extends?: string };
 
+/** YAML (a superset of JSON) text to data; passed in so the CLI loads the yaml package only for profile files. */
+export type ParseText = (text: string) => unknown;
+
 /** Parses and validates one profile file; errors read `file: path: message`, as ESLint's config validator prints them. */
-export function parseProfileFile({ path, text }: ProfileText, validate: Validator): Partial {
+export function parseProfileFile({ path, text }: ProfileText, validate: Validator, parse: ParseText): Partial {
   let data: unknown;
   try {
     data = parse(text);
@@ -55,10 +57,10 @@ export function resolveExtends(profile: Partial, lookup: (name: string) => Parti
   return { ...(mergeFacts(base, own) as Profile), extends: parentName };
 }
 
-export function resolveBundledProfiles(files: ProfileText[], validate: Validator): Record<string, Profile> {
+export function resolveBundledProfiles(files: ProfileText[], validate: Validator, parse: ParseText): Record<string, Profile> {
   const byName = new Map<string, Partial>();
   for (const file of files) {
-    const profile = parseProfileFile(file, validate);
+    const profile = parseProfileFile(file, validate, parse);
     const expected = file.path.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
     if (profile.name !== expected) throw new PolicyError(`${file.path}: /name: must be '${expected}', the file's name`);
     byName.set(profile.name, profile);
