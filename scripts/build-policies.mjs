@@ -1,6 +1,6 @@
 // Build step (run from src/ and dist/ alike, both find <root>/dist): validate every bundled profile once, merge `extends:`, and write
 // dist/policies.json so the CLI never parses YAML or compiles a schema for bundled profiles.
-// It also writes dist/validate-profile.js, ajv's standalone validator, for user profile files.
+// It also writes dist/validate-profile.cjs, ajv's standalone validator (CommonJS: its runtime helpers are require()d), for user profile files.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -11,10 +11,10 @@ import { resolveBundledProfiles } from '../dist/policy/resolve.js';
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, 'policies');
 const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, code: { source: true, esm: true } });
+const ajv = new Ajv({ allErrors: true, code: { source: true } });
 const validate = ajv.compile(schema);
 mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'validate-profile.js'), standaloneCode(ajv, validate));
+writeFileSync(join(root, 'dist', 'validate-profile.cjs'), standaloneCode(ajv, validate));
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 const profiles = resolveBundledProfiles(files.map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })), validate, parse);

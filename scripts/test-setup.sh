@@ -10,13 +10,20 @@
 #   that lacks block-ssh.so (see scripts/with-missing-module.sh).
 #
 # Everything lives under $BLOCKGATE_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/blockgate):
-#   oracles/<name>/{bin,modules,build.json}   what the tests use
+#   oracles/<name>/bin/                       qemu-system-x86_64 qemu-img qemu-io qemu-nbd
+#   oracles/<name>/modules/                   every built module: use QEMU_MODULE_DIR=<this dir>
+#   oracles/<name>/lib/x86_64-linux-gnu/qemu/ accel modules only; the binaries' default module
+#                                             dir, so without QEMU_MODULE_DIR TCG still loads but
+#                                             block-curl/block-ssh are "not installed"
+#   oracles/<name>/build.json                 manifest (also oracles/debian/build.json and
+#                                             oracles/debian/modules-without-ssh/)
 #   src/                                      the unpacked Debian qemu source tree (kept)
 #   build/<name>/                             meson build dirs (deleted after a successful build
 #                                             unless BLOCKGATE_KEEP_BUILD=1)
 #   logs/<name>.log                           configure and ninja output
 # A build is skipped when oracles/<name>/build.json records the same configHash (a hash of the
-# configure arguments and RECIPE_REVISION) and the binaries are present. Runs are serialised
+# configure arguments and RECIPE_REVISION) and the binaries are present; the module layout and
+# build.json are still refreshed (cheaply, and rewritten only on change). Runs are serialised
 # with a lock, so concurrent invocations are safe. With everything cached this takes well under
 # a second and makes no apt or network call.
 #
@@ -62,6 +69,9 @@ readonly TARGETS=(
   qemu-system-x86_64 qemu-img qemu-io qemu-nbd
   block-curl.so block-ssh.so accel-tcg-x86_64.so accel-qtest-x86_64.so
 )
+# Where the built binaries look for modules when QEMU_MODULE_DIR is unset, relative to the
+# oracle dir (CONFIG_QEMU_MODDIR relative to the default prefix /usr/local; checked at build time).
+readonly DEFAULT_MODDIR_REL=lib/x86_64-linux-gnu/qemu
 readonly REQUIRED_FILES=(
   bin/qemu-system-x86_64 bin/qemu-img bin/qemu-io modules/block-curl.so modules/block-ssh.so
 )
@@ -109,7 +119,9 @@ csv_json_arr() {
 }
 # manifest_field FILE KEY: the string value of "KEY" in a manifest written by this script.
 manifest_field() {
-  sed -n "s/^  \"$2\": \"\\(.*\\)\",\{0,1\}\$/\\1/p" "$1" | head -n 1
+  local v
+  v=$(sed -n "s/^  \"$2\": \"\\(.*\\)\",\{0,1\}\$/\\1/p" "$1")
+  printf '%s\n' "${v%%$'\n'*}"
 }
 write_file_atomic() { # write_file_atomic PATH CONTENT
   printf '%s\n' "$2" >"$1.tmp.$$"
@@ -212,6 +224,7 @@ S
   [[ -n $dir && -f $tmp/$dir/configure ]] || die "apt-get source qemu produced no source tree (see $log)"
   # Keep only the unpacked tree; the tarballs (~25 MB) are not needed again.
   find "$tmp" -mindepth 1 -maxdepth 1 ! -name "$dir" -exec rm -rf {} +
+  srcver=$(dpkg-parsechangelog -l "$tmp/$dir/debian/changelog" -S Version 2>/dev/null || echo unknown)
   printf '%s\n%s\n' "$dir" "$srcver" >"$tmp/.complete"
   rm -rf "$SRC_ROOT"
   mv "$tmp" "$SRC_ROOT"
@@ -244,6 +257,7 @@ setup_debian_oracle() {
   # away. (Copying just block-*.so would also hide accel-tcg-x86_64.so, and every run that gets
   # past option parsing would then die with "could not load module for type 'tcg-accel-ops'".)
   for f in "$DEBIAN_MODDIR"/*.so; do
+    [[ -e $f ]] || continue
     base=${f##*/}
     [[ $base == block-ssh.so ]] && continue
     cmp -s "$f" "$nossh/$base" || cp -f "$f" "$nossh/$base"
@@ -281,28 +295,57 @@ EOF
 # ---------------------------------------------------------------------------------------------
 # Whitelisted builds
 
-# build_oracle NAME RW RO TOOLS(0|1)
+# build_oracle NAME RW RO TOOLS(0|1): build NAME unless the cached build has the same configHash,
+# then (always, cheaply) lay out the default module dir and refresh build.json.
 build_oracle() {
   local name=$1 rw=$2 ro=$3 tools=$4
-  local out="$ORACLES/$name" bdir="$BUILD_ROOT/$name" log="$LOGS/$name.log"
+  local out="$ORACLES/$name"
   local -a args=("${COMMON_ARGS[@]}" "--block-drv-rw-whitelist=$rw" "--block-drv-ro-whitelist=$ro")
   ((tools)) && args+=(--enable-block-drv-whitelist-in-tools)
-  local hash
+  local hash f fresh=0 source
   hash=$(printf 'recipe %s\n' "$RECIPE_REVISION" | cat - <(printf '%s\n' "${args[@]}") | sha256sum)
   hash=${hash%% *}
 
   if [[ -f $out/build.json ]] && [[ $(manifest_field "$out/build.json" configHash) == "$hash" ]]; then
-    local f ok=1
-    for f in "${REQUIRED_FILES[@]}"; do [[ -e $out/$f ]] || ok=0; done
-    ((ok)) && return 0
+    for f in "${REQUIRED_FILES[@]}"; do [[ -e $out/$f ]] || fresh=1; done
+  else
+    fresh=1
   fi
+  if ((fresh)); then
+    compile_oracle "$name" "$ORACLES/.$name.new" "${args[@]}"
+    source="$(sed -n 1p "$SRC_ROOT/.complete") (Debian $(sed -n 2p "$SRC_ROOT/.complete"))"
+    finish_oracle "$ORACLES/.$name.new" "$out" "$name" "$rw" "$ro" "$tools" "$hash" "$source" "${args[@]}"
+    rm -rf "$out"
+    mv "$ORACLES/.$name.new" "$out"
+  else
+    # The source tree may have been deleted since; then keep what the manifest says.
+    if [[ -f $SRC_ROOT/.complete ]]; then
+      source="$(sed -n 1p "$SRC_ROOT/.complete") (Debian $(sed -n 2p "$SRC_ROOT/.complete"))"
+    else
+      source=$(manifest_field "$out/build.json" source)
+    fi
+    finish_oracle "$out" "$out" "$name" "$rw" "$ro" "$tools" "$hash" "$source" "${args[@]}"
+  fi
+}
 
+# compile_oracle NAME STAGE_DIR CONFIGURE_ARGS...: configure and build NAME, copy the binaries to
+# STAGE_DIR/bin and the modules to STAGE_DIR/modules.
+compile_oracle() {
+  local name=$1 stage=$2; shift 2
+  local bdir="$BUILD_ROOT/$name" log="$LOGS/$name.log" start=$SECONDS
   ensure_source
   say "building oracle $name (log: $log)"
-  local start=$SECONDS
   : >"$log"
   rm -rf "$bdir"; mkdir -p "$bdir"
-  (cd "$bdir" && PATH=$BUILD_PATH run_logged "$log" "$SRC_DIR/configure" "${args[@]}")
+  (cd "$bdir" && PATH=$BUILD_PATH run_logged "$log" "$SRC_DIR/configure" "$@")
+
+  # Binaries look for modules in $QEMU_MODULE_DIR, then in CONFIG_QEMU_MODDIR relocated to their
+  # own directory: bin/../<moddir relative to prefix>. finish_oracle relies on DEFAULT_MODDIR_REL.
+  local prefix moddir
+  prefix=$(sed -n 's/^#define CONFIG_PREFIX "\(.*\)"$/\1/p' "$bdir/config-host.h")
+  moddir=$(sed -n 's/^#define CONFIG_QEMU_MODDIR "\(.*\)"$/\1/p' "$bdir/config-host.h")
+  [[ $moddir == "$prefix/$DEFAULT_MODDIR_REL" ]] \
+    || die "CONFIG_QEMU_MODDIR is $moddir, not $prefix/$DEFAULT_MODDIR_REL; update DEFAULT_MODDIR_REL"
 
   local -a targets=()
   local -A known=()
@@ -317,7 +360,6 @@ build_oracle() {
   ((${#targets[@]})) || die "none of the wanted ninja targets exist in $bdir (see $log)"
   PATH=$BUILD_PATH run_logged "$log" ninja -C "$bdir" -j"$JOBS" "${targets[@]}"
 
-  local stage="$ORACLES/.$name.new"
   rm -rf "$stage"; mkdir -p "$stage/bin" "$stage/modules"
   for t in "${targets[@]}"; do
     case $t in
@@ -328,32 +370,53 @@ build_oracle() {
   for t in "${REQUIRED_FILES[@]}"; do
     [[ -e $stage/$t ]] || die "build $name did not produce $t (see $log)"
   done
-  local version
-  version=$(first_line_version "$stage/bin/qemu-system-x86_64")
-  local srcname
-  srcname=$(sed -n 1p "$SRC_ROOT/.complete"; sed -n 2p "$SRC_ROOT/.complete" | sed 's/^/Debian /')
-  write_file_atomic "$stage/build.json" "$(cat <<EOF
+  [[ ${BLOCKGATE_KEEP_BUILD:-0} == 1 ]] || rm -rf "$bdir"
+  say "built oracle $name in $((SECONDS - start)) s"
+}
+
+# finish_oracle DIR FINAL_DIR NAME RW RO TOOLS HASH SOURCE CONFIGURE_ARGS...
+# DIR/lib/x86_64-linux-gnu/qemu (the binaries' default module dir) gets the accel modules only,
+# so a run without QEMU_MODULE_DIR works (TCG loads) but finds no block modules: curl and ssh
+# then behave as on a host without the block-module package. QEMU_MODULE_DIR=DIR/modules has all.
+# build.json is rewritten only when its content changes. FINAL_DIR is where DIR will end up.
+finish_oracle() {
+  local dir=$1 final=$2 name=$3 rw=$4 ro=$5 tools=$6 hash=$7 source=$8; shift 8
+  local defdir="$dir/$DEFAULT_MODDIR_REL" f base
+  mkdir -p "$defdir"
+  for f in "$dir"/modules/accel-*.so; do
+    [[ -e $f ]] || continue
+    cmp -s "$f" "$defdir/${f##*/}" || cp -f "$f" "$defdir/"
+  done
+  for f in "$defdir"/*; do
+    [[ -e $f ]] || continue
+    base=${f##*/}
+    [[ $base == accel-*.so && -e $dir/modules/$base ]] || rm -rf "$f"
+  done
+
+  local version manifest
+  version=$(first_line_version "$dir/bin/qemu-system-x86_64")
+  manifest=$(cat <<JSON
 {
   "name": $(json_str "$name"),
   "qemuVersion": $(json_str "$version"),
-  "configureArgs": $(json_arr "${args[@]}"),
+  "configureArgs": $(json_arr "$@"),
   "rwWhitelist": $(csv_json_arr "$rw"),
   "roWhitelist": $(csv_json_arr "$ro"),
   "toolsEnforce": $( ((tools)) && echo true || echo false),
   "configHash": "$hash",
-  "source": $(json_str "${srcname//$'\n'/ }"),
-  "qemuSystem": $(json_str "$out/bin/qemu-system-x86_64"),
-  "qemuImg": $(json_str "$out/bin/qemu-img"),
-  "qemuIo": $(json_str "$out/bin/qemu-io"),
-  "qemuNbd": $( [[ -e $stage/bin/qemu-nbd ]] && json_str "$out/bin/qemu-nbd" || echo null),
-  "moduleDir": $(json_str "$out/modules")
+  "source": $(json_str "$source"),
+  "qemuSystem": $(json_str "$final/bin/qemu-system-x86_64"),
+  "qemuImg": $(json_str "$final/bin/qemu-img"),
+  "qemuIo": $(json_str "$final/bin/qemu-io"),
+  "qemuNbd": $( [[ -e $dir/bin/qemu-nbd ]] && json_str "$final/bin/qemu-nbd" || echo null),
+  "moduleDir": $(json_str "$final/modules"),
+  "defaultModuleDir": $(json_str "$final/$DEFAULT_MODDIR_REL")
 }
-EOF
-)"
-  rm -rf "$out"
-  mv "$stage" "$out"
-  [[ ${BLOCKGATE_KEEP_BUILD:-0} == 1 ]] || rm -rf "$bdir"
-  say "built oracle $name in $((SECONDS - start)) s"
+JSON
+)
+  if [[ ! -f $dir/build.json ]] || [[ $(<"$dir/build.json") != "$manifest" ]]; then
+    write_file_atomic "$dir/build.json" "$manifest"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------

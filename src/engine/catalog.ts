@@ -87,6 +87,11 @@ export const CATALOG: Record<FindingCode, Entry> = {
     explain: (a) => `QEMU cannot parse the json: filename: ${a['text']}.`,
     fix: () => 'fix the JSON after json:, e.g. json:{"driver":"qcow2","file":{"driver":"file","filename":"a.qcow2"}}',
   },
+  'node-not-found': {
+    title: 'Node reference not found',
+    explain: (a) => `a child option names a node that no earlier -blockdev defined: ${a['text']}; QEMU reads a string there as a node-name, never as a filename.`,
+    fix: () => 'define the node first with -blockdev node-name=NAME, or give the child as options (backing.file.filename=PATH) or JSON null for no backing',
+  },
   'backing-loop': {
     title: 'Backing chain loops',
     explain: (a) => `the backing chain comes back to '${a['text']}' (or is deeper than blockgate follows).`,

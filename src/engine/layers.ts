@@ -33,7 +33,7 @@ function outcome(layer: Layer, code: FindingCode, severity: Finding['severity'],
 
 const planProblems: LayerCheck = ({ node }) => {
   if (!node.planError) return undefined;
-  const code = node.planError.code === 'backing-loop' ? 'backing-loop' : 'json-invalid';
+  const code = node.planError.code === 'file-unreadable' ? 'file-unreadable' : node.planError.code;
   return { ...outcome('input', code, 'error', node, { text: node.planError.text }), error: node.planError.text };
 };
 

@@ -77,6 +77,7 @@ function readOpenFile(fd: number, facts: ImageFacts, format: ProbeFormat | undef
     const winner = format ?? probes[0]?.format ?? 'raw';
     return { ...facts, probes, header: readHeader(winner, src) };
   } catch (err) {
+    if (!errnoCode(err)) throw err; // a bug, not an unreadable file
     return { ...facts, error: strerror(err) };
   }
 }

@@ -27,6 +27,6 @@ export async function loadProfile(nameOrPath: string): Promise<Profile> {
 }
 
 async function loadValidator(): Promise<Validator> {
-  const module = (await import(new URL('../../dist/validate-profile.js', import.meta.url).href)) as { default: Validator };
+  const module = (await import(new URL('../../dist/validate-profile.cjs', import.meta.url).href)) as { default: Validator };
   return module.default;
 }

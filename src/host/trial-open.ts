@@ -95,7 +95,7 @@ export async function trialOpen(
   const logDir = options.trace ? await mkdtemp(join(tmpdir(), 'blockgate-trace-')) : undefined;
   const logFile = logDir === undefined ? undefined : join(logDir, 'trace.log');
   // The log backend writes trace events to stderr unless -D names a file; a file keeps stderr
-  // exactly what the user would see. (A caller's own -D would win, and trace stays empty.)
+  // exactly what the user would see. (Ours comes last, so it replaces a -D the caller gave.)
   const traceArgs = logFile === undefined ? [] : ['-trace', 'bdrv_open_common', '-D', logFile];
   const session = QmpSession.start(program, [...harmlessCommand(args), ...traceArgs], options);
   try {

@@ -29,7 +29,7 @@ export function probeFormats(head: Uint8Array, filename: string): ProbeScore[] {
   // find_image_format (block.c:1050): an empty image is raw without probing.
   if (head.length === 0) return [{ format: 'raw', score: 1 }];
   // It always probes a full buffer: bytes past the end of a short file read as zeros
-  // (blk_pread zero-fills; a 8-byte "QFI\xfb\0\0\0\2" file probes as qcow2).
+  // (blk_pread zero-fills; an 8-byte "QFI\xfb\0\0\0\2" file probes as qcow2).
   const buf = new Uint8Array(PROBE_BUF_SIZE);
   buf.set(head.subarray(0, PROBE_BUF_SIZE));
   const scores = PROBE_ORDER.map((format) => ({ format, score: drivers[format].probe(buf, PROBE_BUF_SIZE, filename) }));

@@ -22,6 +22,7 @@ export const FINDING_CODES = [
   'remote-not-checked',
   'json-invalid',
   'backing-loop',
+  'node-not-found',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

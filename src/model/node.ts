@@ -28,7 +28,7 @@ export interface BlockNode {
   /** Set when a file the node names was looked at on this machine. */
   exists?: boolean;
   /** A problem found while building the node (bad json:, unreadable file), reported as it. */
-  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop'; text: string };
+  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found'; text: string };
 }
 
 /** A device the drive is attached to: decides what happens to a node that fell back to read-only. */

@@ -71,8 +71,9 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
 
 function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
   const given = spec.options['file'];
-  const fileValue = isTree(given) && spec.filename !== undefined ? { filename: spec.filename, ...given } : given ?? spec.filename;
-  const file = childNode(spec, 'file', fileValue, ctx);
+  const file = typeof given === 'string'
+    ? { ...reference(given, `${spec.id}/file`, ctx), childRole: 'file' as const }
+    : childNode(spec, 'file', isTree(given) && spec.filename !== undefined ? { filename: spec.filename, ...given } : given ?? spec.filename, ctx);
   const local = file && file.driver === 'file' && file.filename ? ctx.facts(file.filename) : undefined;
   const probed = driver ? undefined : probe(local, ctx.qemu);
   const name = driver ?? probed?.format ?? 'raw';
@@ -117,7 +118,7 @@ function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: Nod
   const chain = [...(spec.chain ?? []), node.filename ?? ''];
   const common = { id: `${spec.id}/backing`, readOnly: true, autoReadOnly: false, childRole: 'backing' as const, position: 'format' as const, chain };
   if (isTree(given)) return buildNode({ ...common, options: given }, ctx);
-  if (typeof given === 'string') return ctx.nodeNames.get(given) ?? buildNode({ ...common, options: {}, filename: given }, ctx);
+  if (typeof given === 'string') return { ...reference(given, common.id, ctx), childRole: 'backing' };
   if (!header?.backingFile) return undefined;
   const filename = resolveBacking(node.filename ?? '', header.backingFile);
   if (chain.includes(filename) || chain.length > MAX_CHAIN) {
@@ -131,14 +132,19 @@ function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: Nod
 
 function childNode(spec: NodeSpec, role: ChildRole, value: unknown, ctx: GraphContext): BlockNode | undefined {
   const common = { ...inherit(spec, role), chain: spec.chain };
-  if (typeof value === 'string') {
-    const ref = spec.options['file'] === value ? ctx.nodeNames.get(value) : undefined;
-    return ref ?? buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
-  }
+  if (typeof value === 'string') return buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
   if (!isTree(value)) return undefined;
   const driver = optionString(value['driver']);
   const position = driver && driverRole(driver) !== 'protocol' ? 'format' : 'protocol';
   return buildNode({ ...common, options: value, position }, ctx);
+}
+
+/** A string where QEMU expects a child's options names another node (bdrv_open_child_bs -> bdrv_lookup_bs). */
+function reference(name: string, id: string, ctx: GraphContext): BlockNode {
+  const found = ctx.nodeNames.get(name);
+  if (found) return found;
+  const text = `Cannot find device='${name}' nor node-name='${name}'`;
+  return { id, driver: name, role: 'other', selectedBy: 'driver-option', readOnly: true, autoReadOnly: false, children: [], planError: { code: 'node-not-found', text } };
 }
 
 function quorumChildren(spec: NodeSpec, ctx: GraphContext): BlockNode[] {

@@ -1,4 +1,4 @@
-import { readPadded, sectorLength } from '../byte-source.js';
+import { type ByteSource, readPadded, sectorLength } from '../byte-source.js';
 import { bytesEqual, u64be } from '../bytes.js';
 import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
@@ -7,7 +7,7 @@ export const probe: Probe = (_buf, _bufSize, filename) =>
   filename.length > 4 && filename.endsWith('.dmg') ? 2 : 0;
 
 /** dmg_find_koly_offset (dmg.c:149): "koly" within the last 515 bytes of the sector-rounded length. */
-function kolyOffset(src: Parameters<HeaderReader>[0]): number | undefined {
+function kolyOffset(src: ByteSource): number | undefined {
   const length = sectorLength(src);
   const start = length > 511 + 512 ? length - 511 - 512 : 0;
   const b = readPadded(src, start, Math.min(length, 515));

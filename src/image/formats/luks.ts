@@ -1,6 +1,6 @@
-import { readPadded, sectorLength } from '../byte-source.js';
+import { readPadded } from '../byte-source.js';
 import { bytesEqual, u16be, u32be } from '../bytes.js';
-import { emptyHeader, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const MAGIC = 'LUKS\xba\xbe';
 /** offsetof(QCryptoBlockLUKSHeader, cipher_name): all qcrypto_block_luks_has_format needs. */
@@ -34,9 +34,9 @@ export const read: HeaderReader = (src) => {
     return header;
   }
   // block/crypto.c:534 block_crypto_getlength: the file's length minus the payload offset.
-  const payload = u32be(b, 104) * 512;
-  const length = sectorLength(src);
-  if (payload > length) header.problems.push('LUKS payload offset is beyond the end of the file');
-  else header.virtualSize = length - payload;
+  const payload = BigInt(u32be(b, 104));
+  const sectors = BigInt(Math.ceil(src.size / 512));
+  if (payload > sectors) header.problems.push('LUKS payload offset is beyond the end of the file');
+  else sectorsToSize(sectors - payload, header);
   return header;
 };

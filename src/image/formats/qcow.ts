@@ -36,7 +36,7 @@ export const read: HeaderReader = (src) => {
   const offset = u64be(b, 8);
   const len = u32be(b, 16);
   if (offset === 0n) return header;
-  // qcow.c:286: unlike qcow2 the offset is not checked, only the length.
+  // qcow.c:285: unlike qcow2 the offset is not checked, only the length.
   if (len > 1023) {
     header.problems.push('Backing file name too long');
     return header;

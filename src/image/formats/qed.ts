@@ -68,7 +68,7 @@ export const read: HeaderReader = (src) => {
   }
   const name = cString(readPadded(src, offset, size));
   if (name) header.backingFile = name;
-  // qed.c:470: the feature bit pins the backing format to raw instead of probing it.
+  // qed.c:473: the feature bit pins the backing format to raw instead of probing it.
   if (features & F_BACKING_FORMAT_NO_PROBE) header.backingFormat = 'raw';
   return header;
 };

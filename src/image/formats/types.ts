@@ -1,7 +1,7 @@
 import type { ImageHeader, ProbeFormat } from '../../model/image.js';
 import type { ByteSource } from '../byte-source.js';
 
-/** A driver's .bdrv_probe: `buf` always holds `bufSize` bytes (find_image_format passes 2048). */
+/** A driver's .bdrv_probe: `buf` always holds `bufSize` bytes (find_image_format passes 512). */
 export type Probe = (buf: Uint8Array, bufSize: number, filename: string) => number;
 
 /** Reads what QEMU's .bdrv_open would read from the header; never throws on bad input. */
@@ -11,7 +11,7 @@ export function emptyHeader(format: ProbeFormat): ImageHeader {
   return { format, problems: [] };
 }
 
-/** total_sectors * 512: what qemu-img reports as virtual-size for a size given in bytes. */
+/** Sets virtualSize to total_sectors * 512, which is what qemu-img reports as virtual-size. */
 export function sectorsToSize(sectors: bigint, header: ImageHeader): void {
   const bytes = sectors * 512n;
   if (bytes <= BigInt(Number.MAX_SAFE_INTEGER)) header.virtualSize = Number(bytes);

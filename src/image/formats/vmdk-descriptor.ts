@@ -79,10 +79,11 @@ export interface ParsedDescriptor extends ParsedExtents {
 export function parseDescriptor(desc: string): ParsedDescriptor {
   const createType = createTypeOf(desc);
   if (createType === undefined) return { extents: [], sectors: 0n, problem: 'invalid VMDK image descriptor' };
+  const name = fromBinary(createType);
   if (!DESCRIPTOR_TYPES.includes(createType)) {
-    return { createType, extents: [], sectors: 0n, problem: `Unsupported image type '${fromBinary(createType)}'` };
+    return { createType: name, extents: [], sectors: 0n, problem: `Unsupported image type '${name}'` };
   }
-  return { createType: fromBinary(createType), ...parseExtents(desc) };
+  return { createType: name, ...parseExtents(desc) };
 }
 
 /**

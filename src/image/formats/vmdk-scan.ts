@@ -1,5 +1,5 @@
 /**
- * The one sscanf() call of vmdk_parse_extents (block/vmdk.c:1141), ported literally:
+ * The one sscanf() call of vmdk_parse_extents (block/vmdk.c:1152), ported literally:
  *   "%10s %" SCNd64 " %10s \"%511[^\n\r\"]\" %" SCNd64
  * Like sscanf it reads on past the end of the line, since whitespace directives skip newlines.
  * Works on a binary string (one char per byte).

@@ -85,7 +85,7 @@ function vmdk4Problem(h: Uint8Array, src: ByteSource): string | undefined {
 
 function readVmdk4(src: ByteSource, first: Uint8Array, header: ImageHeader): void {
   if (u64le(first, 12) === 0n && u64le(first, 28) !== 0n) {
-    // vmdk.c:932: no capacity but a descriptor offset: the descriptor describes the disk.
+    // vmdk.c:933: no capacity but a descriptor offset: the descriptor describes the disk.
     const offset = Number(BigInt.asUintN(64, u64le(first, 28) << 9n));
     readDescriptorFile(src, Number.isSafeInteger(offset) ? offset : Number.MAX_SAFE_INTEGER, header);
     return;
@@ -114,6 +114,11 @@ function readVmdk3(first: Uint8Array, header: ImageHeader): void {
   else sectorsToSize(BigInt(u32le(first, 12)), header);
 }
 
+/**
+ * vmdk_open. A sparse file is its own single extent, so `extents` stays undefined for it: QEMU
+ * ignores the extent lines of an embedded descriptor. For a descriptor file, virtualSize adds
+ * up the descriptor's sector counts; QEMU takes a sparse extent's from that extent's header.
+ */
 export const read: HeaderReader = (src) => {
   const header = emptyHeader('vmdk');
   if (sectorLength(src) < 4) {

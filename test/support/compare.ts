@@ -1,0 +1,66 @@
+import { expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Profile } from '../../src/model/profile.js';
+import type { CheckResult } from '../../src/model/result.js';
+import type { TrialResult } from '../../src/host/trial-open.js';
+import { trialOpen } from '../../src/host/trial-open.js';
+import { planCommand } from '../../src/plan/plan.js';
+import { evaluate } from '../../src/engine/evaluate.js';
+import { factsReader } from '../../src/host/facts.js';
+import type { Oracle } from './oracles.js';
+
+/** The format drivers every oracle can create images of, with the options qemu-img needs. */
+export const FORMATS = ['qcow2', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'qcow', 'qed', 'parallels'] as const;
+
+/** Makes t.<fmt> for every format, overlays over vmdk and qcow, and a probed raw image, with the oracle's own qemu-img. */
+export function makeImages(o: Oracle): string {
+  const dir = mkdtempSync(join(tmpdir(), `blockgate-${o.name}-`));
+  const img = (...args: string[]) => execFileSync(o.qemuImg, ['create', '-q', ...args], { cwd: dir, env: o.env });
+  for (const fmt of FORMATS) img('-f', fmt, `t.${fmt}`, '1M');
+  img('-f', 'qcow2', '-b', 't.vmdk', '-F', 'vmdk', 'ov-vmdk.qcow2');
+  img('-f', 'qcow2', '-b', 't.qcow', '-F', 'qcow', 'ov-qcow.qcow2');
+  img('-f', 'raw', 'disk.img', '1M');
+  mkdirSync(join(dir, 'fatdir'));
+  return dir;
+}
+
+export interface Comparison {
+  real: TrialResult;
+  predicted: CheckResult;
+}
+
+/** Runs the real qemu-system and the prediction on the same command line, in the same folder. */
+export async function compare(o: Oracle, profile: Profile, cwd: string, args: string[], program = o.qemu, prefix: string[] = []): Promise<Comparison> {
+  const argv = ['-M', 'pc', ...args];
+  const real = await trialOpen(program, [...prefix, ...argv], { cwd, env: o.env, timeoutMs: 30_000 });
+  const predicted = evaluate(planCommand(['qemu-system-x86_64', ...argv], profile, factsReader(cwd)), profile);
+  return { real, predicted };
+}
+
+/** A run that passed every check blockgate makes and then failed to reach a server that is not there. */
+function failedOnNetwork(stderr: string): boolean {
+  return /CURL: Error opening file|Failed to connect to '/.test(stderr);
+}
+
+/** Exact stderr, the same verdict, and the same opened nodes (driver and read-only flag). */
+export function expectAgreement({ real, predicted }: Comparison): void {
+  const lines = real.stderr.split('\n').filter((l) => l !== '');
+  if (failedOnNetwork(real.stderr)) {
+    expect(predicted.verdict, 'a network failure means every layer blockgate judges passed').not.toBe('fails');
+    expect(predicted.findings.map((f) => f.code)).toContain('remote-not-checked');
+    return;
+  }
+  expect(predicted.messages).toEqual(lines);
+  expect(predicted.verdict === 'fails').toBe(!real.started);
+  if (!real.started) return;
+  const opened = (nodes: { driver: string; ro: boolean }[]) => nodes.map((n) => `${n.driver}:${n.ro ? 'ro' : 'rw'}`).sort();
+  const predictedNodes = predicted.drives.flatMap((d) => d.nodes).filter((n) => n.verdict === 'opens')
+    .map((n) => ({ driver: n.driver, ro: n.access === 'ro' }));
+  expect(opened(predictedNodes)).toEqual(opened(real.nodes.map((n) => ({ driver: n.driver, ro: n.readOnly }))));
+  const fellBack = predicted.verdict === 'opens-read-only';
+  expect(fellBack, 'opens-read-only exactly when a node asked rw came up ro').toBe(
+    predicted.drives.some((d) => d.verdict === 'opens-read-only'));
+}
