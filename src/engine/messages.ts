@@ -46,7 +46,3 @@ export function systemErrorLine(qemu: QemuFacts, program: string, location: stri
   return `${program}: ${location}: ${text}`;
 }
 
-/** qemu-img, qemu-io and qemu-nbd report open errors as `program: Could not open 'FILE': text`. */
-export function toolErrorLine(program: string, filename: string, text: string): string {
-  return `${program}: Could not open '${filename}': ${text}`;
-}

@@ -71,6 +71,8 @@ export interface Drive {
   /** For tools: the drive is the output of convert/create/dd and is created before it is opened. */
   created?: boolean;
   errorStyle: ErrorStyle;
+  /** The name an error is about when it is not the drive's own (qemu-img create names the new image). */
+  errorSubject?: string;
 }
 
 export type ProgramKind = 'hypervisor' | 'tool';

@@ -59,7 +59,10 @@ export function buildNode(spec: NodeSpec, ctx: GraphContext): BlockNode {
 
 function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
   const node = emptyNode(spec);
-  if (driver) return { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option' };
+  if (driver) {
+    const local = (driver === 'file' || driver === 'host_device') && spec.filename ? ctx.facts(spec.filename) : undefined;
+    return { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option', ...(local ? { exists: local.exists } : {}) };
+  }
   const name = spec.filename ?? '';
   const facts = ctx.facts(name);
   const kind = classifyFilename(name, facts);
@@ -166,6 +169,17 @@ function probe(facts: ImageFacts | undefined, qemu: QemuFacts): { format: string
   const [best] = built;
   if (!best) return undefined;
   return { format: best.format, alternatives: built.filter((p) => p.format !== 'raw').map((p) => p.format) };
+}
+
+/**
+ * snapshot=on, qemu-io -s, qemu-nbd -s: the image opens read-only, then a temporary qcow2 that QEMU creates in
+ * /var/tmp is opened read-write on top of it (block.c bdrv_append_temp_snapshot).
+ */
+export function temporaryOverlay(id: string, base: BlockNode): BlockNode {
+  const file: BlockNode = { id: `${id}/file`, driver: 'file', role: 'protocol', selectedBy: 'default', filename: '/var/tmp/vl.XXXXXX',
+    readOnly: false, autoReadOnly: false, childRole: 'file', children: [] };
+  return { id, driver: 'qcow2', role: 'format', selectedBy: 'default', readOnly: false, autoReadOnly: false,
+    filename: file.filename, children: [{ ...base, childRole: 'snapshot-base' }, file] };
 }
 
 function emptyNode(spec: Pick<NodeSpec, 'id' | 'readOnly' | 'autoReadOnly' | 'childRole' | 'filename'>): BlockNode {

@@ -1,7 +1,7 @@
 import type { Attachment, BlockNode, Drive } from '../model/node.js';
 import { InputError } from '../errors.js';
 import { atLeast } from '../engine/version.js';
-import { buildNode, type GraphContext } from './graph.js';
+import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
 import { defaultInterface, deviceKind, interfaceDevice } from './devices.js';
 import { nestOptions, optionFlag, optionString, parseJsonOptions, splitOptions, type OptionTree } from './options.js';
 import { DRIVE_SHORTHANDS, MissingArgument, splitSystemArgs, type RawOption } from './system-options.js';
@@ -73,13 +73,9 @@ function snapshotRoot(snapshot: boolean, id: string, block: OptionTree, filename
   if (!snapshot || readOnly) {
     return buildNode({ id, options: block, filename, readOnly, autoReadOnly, position: 'format' }, ctx);
   }
-  // snapshot=on: the image becomes the read-only backing of a temporary qcow2 (bdrv_append_temp_snapshot).
-  const original = buildNode({ id: `${id}/backing`, options: block, filename, readOnly: true, autoReadOnly: false,
-    childRole: 'snapshot-base', position: 'format' }, ctx);
-  const temp = buildNode({ id: `${id}/file`, options: { driver: 'file' }, filename: '/var/tmp/vl.XXXXXX', readOnly: false,
-    autoReadOnly: false, childRole: 'file', position: 'protocol' }, ctx);
-  return { id, driver: 'qcow2', role: 'format', selectedBy: 'default', readOnly: false, autoReadOnly: false,
-    filename: temp.filename, children: [temp, original] };
+  const original = buildNode({ id: `${id}/backing`, options: block, filename, readOnly: true, autoReadOnly,
+    position: 'format' }, ctx);
+  return temporaryOverlay(id, original);
 }
 
 function blockdevDrive(o: RawOption, ctx: GraphContext): Drive {

@@ -1,7 +1,7 @@
 import type { Drive, ErrorStyle } from '../model/node.js';
 import { InputError } from '../errors.js';
 import { atLeast } from '../engine/version.js';
-import { buildNode, type GraphContext } from './graph.js';
+import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
 import { nestOptions, splitOptions, type OptionTree } from './options.js';
 import { IMG_SUBCOMMANDS, IO_SYNTAX, NBD_SYNTAX, parseToolArgs, type ParsedToolArgs } from './tool-syntax.js';
 import { planSystem } from './system.js';
@@ -18,6 +18,8 @@ interface ImageUse {
   /** -s / snapshot=on: the image opens read-only under a temporary read-write qcow2. */
   snapshot?: boolean;
   style?: ErrorStyle;
+  /** qemu-img create reports backing errors under the new image's name. */
+  subject?: string;
 }
 
 type Uses = (p: ParsedToolArgs, version: string) => ImageUse[];
@@ -43,7 +45,7 @@ const IMG_USES: Record<string, Uses> = {
   ],
   // Creation itself checks no format against the whitelist; only qcow2 creation opens the new image (§8.1).
   create: (p) => [
-    ...(p.options.has('u') ? [] : optionImage(p, 'b', 'F', { style: 'img-create', created: false })),
+    ...(p.options.has('u') ? [] : optionImage(p, 'b', 'F', { style: 'img-create', subject: p.positional[0] })),
     ...createdTarget(p.positional[0], last(p, 'f') ?? 'raw'),
   ],
   convert: (p) => {
@@ -95,19 +97,21 @@ function images(uses: ImageUse[], parsed: ParsedToolArgs, ctx: Ctx): Drive[] {
     const options: OptionTree = opts ? nestOptions(splitOptions(use.filename)) : {};
     if (!opts && use.format) options['driver'] = use.format;
     const filename = opts ? undefined : use.filename;
-    const graph: GraphContext = { ...ctx, openBacking: use.backing ?? true, nodeNames: new Map() };
+    // A target is created before it is opened: nothing about the old file at that name matters.
+    const facts = use.created ? (name: string) => (name === use.filename ? undefined : ctx.facts(name)) : ctx.facts;
+    const graph: GraphContext = { ...ctx, facts, openBacking: use.backing ?? true, nodeNames: new Map() };
     const spec = { options, filename, readOnly: use.readOnly, autoReadOnly: false, position: 'format' as const };
     const root = use.snapshot
-      ? { ...buildNode({ ...spec, id: `${id}/backing`, readOnly: true, childRole: 'snapshot-base' }, graph) }
+      ? temporaryOverlay(id, buildNode({ ...spec, id: `${id}/backing`, readOnly: true }, graph))
       : buildNode({ ...spec, id }, graph);
-    const wrapped = use.snapshot ? { id, driver: 'qcow2', role: 'format' as const, selectedBy: 'default' as const, readOnly: false, autoReadOnly: false, children: [root] } : root;
     return {
       location: use.filename,
       kind: use.created ? 'target' : 'image',
       id,
-      root: wrapped,
+      root,
       attachments: [],
       errorStyle: use.style ?? 'img-open',
+      ...(use.subject ? { errorSubject: use.subject } : {}),
       ...(use.created ? { created: true } : {}),
     };
   });

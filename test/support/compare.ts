@@ -15,10 +15,13 @@ import type { Oracle } from './oracles.js';
 /** The format drivers every oracle can create images of, with the options qemu-img needs. */
 export const FORMATS = ['qcow2', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'qcow', 'qed', 'parallels'] as const;
 
-/** Makes t.<fmt> for every format, overlays over vmdk and qcow, and a probed raw image, with the oracle's own qemu-img. */
+/**
+ * Makes t.<fmt> for every format, overlays over vmdk and qcow, and a raw image to probe. Debian's stock qemu-img
+ * makes them (the same 7.2.22 code as the oracles): a build that enforces the whitelist in its tools could not.
+ */
 export function makeImages(o: Oracle): string {
   const dir = mkdtempSync(join(tmpdir(), `blockgate-${o.name}-`));
-  const img = (...args: string[]) => execFileSync(o.qemuImg, ['create', '-q', ...args], { cwd: dir, env: o.env });
+  const img = (...args: string[]) => execFileSync('/usr/bin/qemu-img', ['create', '-q', ...args], { cwd: dir });
   for (const fmt of FORMATS) img('-f', fmt, `t.${fmt}`, '1M');
   img('-f', 'qcow2', '-b', 't.vmdk', '-F', 'vmdk', 'ov-vmdk.qcow2');
   img('-f', 'qcow2', '-b', 't.qcow', '-F', 'qcow', 'ov-qcow.qcow2');
