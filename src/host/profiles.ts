@@ -23,7 +23,10 @@ export async function loadProfile(nameOrPath: string): Promise<Profile> {
   const { parse } = await import('yaml');
   const text = readFileSync(nameOrPath, 'utf8');
   const profile = parseProfileFile({ path: nameOrPath, text }, validate, parse);
-  return resolveExtends(profile, (name) => profiles[name] as unknown as Parameters<typeof resolveExtends>[0] | undefined);
+  const merged = resolveExtends(profile, (name) => profiles[name] as unknown as Parameters<typeof resolveExtends>[0] | undefined);
+  const { extends: _parent, ...standalone } = merged;
+  parseProfileFile({ path: `${nameOrPath} (merged with ${profile.extends ?? 'nothing'})`, text: JSON.stringify(standalone) }, validate, JSON.parse);
+  return merged;
 }
 
 async function loadValidator(): Promise<Validator> {

@@ -35,11 +35,12 @@ export function parseProfileFile({ path, text }: ProfileText, validate: Validato
 }
 
 /**
- * Objects merge key by key; arrays and scalars from the child replace the parent's. A fact group that names
- * its own `source` replaces the parent's group whole, so a parent's source or `unconfirmed` never sticks to it.
+ * Objects merge key by key; arrays and scalars from the child replace the parent's. A leaf fact group (one with
+ * its own `source` and no nested groups, such as `whitelist`) replaces the parent's whole, so a parent's source
+ * or `unconfirmed` never sticks to facts the child changed.
  */
 export function mergeFacts(base: unknown, over: unknown): unknown {
-  if (!isObject(base) || !isObject(over) || 'source' in over) return over === undefined ? base : over;
+  if (!isObject(base) || !isObject(over) || isLeafGroup(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) out[key] = mergeFacts(base[key], value);
   return out;
@@ -66,8 +67,18 @@ export function resolveBundledProfiles(files: ProfileText[], validate: Validator
     byName.set(profile.name, profile);
   }
   const out: Record<string, Profile> = {};
-  for (const profile of byName.values()) out[profile.name] = resolveExtends(profile, (n) => byName.get(n));
+  for (const profile of byName.values()) {
+    const merged = resolveExtends(profile, (n) => byName.get(n));
+    // The merged profile must stand on its own: validate it as if it had no extends.
+    const { extends: _parent, ...standalone } = merged;
+    parseProfileFile({ path: `${profile.name} (merged)`, text: JSON.stringify(standalone) }, validate, JSON.parse);
+    out[profile.name] = merged;
+  }
   return out;
+}
+
+function isLeafGroup(value: Record<string, unknown>): boolean {
+  return 'source' in value && !Object.values(value).some(isObject);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
