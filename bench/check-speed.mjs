@@ -33,7 +33,9 @@ function median(fn) {
 
 const real = median(qemu);
 const ours = median(check);
+const bare = median(() => spawnSync('node', ['-e', '0']));
 console.log(`one check: blockgate ${ours.toFixed(1)} ms, qemu-system trial open ${real.toFixed(1)} ms, ratio ${(ours / real).toFixed(2)}x (goal <= 3x)`);
+console.log(`  (node -e 0 alone: ${bare.toFixed(1)} ms${process.env.NODE_EXTRA_CA_CERTS ? ' with NODE_EXTRA_CA_CERTS set; bin/blockgate unsets it' : ''})`);
 
 const { bundledProfiles } = await import(join(root, 'dist/host/profiles.js'));
 const { planCommand } = await import(join(root, 'dist/plan/plan.js'));

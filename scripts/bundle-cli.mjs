@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/bundle so `blockgate check` loads a few files instead of resolving dozens of ES
 // modules at start-up (most of its wall time on Node 20, which has no module compile cache). Commands a check
 // does not use (profiles show, YAML profile files) stay in lazily loaded chunks.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names change with their content: start from an empty folder so stale chunks do not pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts'],

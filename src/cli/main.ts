@@ -1,6 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 
+// `blockgate profiles | head`: a reader that went away is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 /** Exit status: 0 opens, 1 fails, 2 bad input. Commands set process.exitCode; nothing here calls process.exit on success. */
 const program = new Command('blockgate')
   .description('Will this disk open on this stack, and if not, exactly why?')
