@@ -2,7 +2,7 @@ import type { Attachment, DeviceKind, Drive } from '../model/node.js';
 import type { Finding } from '../model/finding.js';
 import type { Profile } from '../model/profile.js';
 import type { NodeResult } from '../model/result.js';
-import { qemuText } from './messages.js';
+import { readOnlyDeviceLines } from './messages.js';
 
 /**
  * Devices that ask for write permission whatever the node is: ide-hd (hw/ide/qdev.c passes readonly=false to
@@ -14,11 +14,11 @@ const NEEDS_WRITE: DeviceKind[] = ['ide-hd', 'sd'];
 export interface DeviceFailure {
   attachment: Attachment;
   finding: Finding;
-  message: (program: string) => string;
+  message: (program: string) => string[];
 }
 
 /** A read-only root node on a device that needs to write fails when the device is realized. */
-export function judgeAttachments(drive: Drive, results: NodeResult[], _profile: Profile): DeviceFailure | undefined {
+export function judgeAttachments(drive: Drive, results: NodeResult[], profile: Profile): DeviceFailure | undefined {
   const root = results.find((r) => r.id === drive.root.id);
   if (!root || root.access !== 'ro') return undefined;
   const attachment = drive.attachments.find((a) => NEEDS_WRITE.includes(a.kind));
@@ -33,9 +33,7 @@ export function judgeAttachments(drive: Drive, results: NodeResult[], _profile: 
       node: root.id,
       args: { device: attachment.kind, origin: attachment.origin, driver: root.driver, fellBack: String(fellBack) },
     },
-    // Devices the machine creates from -drive if=ide are realized with no option location (no loc_push).
-    message: (program) => attachment.createdByMachine
-      ? `${program}: ${qemuText.blockNodeReadOnly}`
-      : `${program}: ${attachment.origin}: ${qemuText.blockNodeReadOnly}`,
+    // Devices the machine creates from -drive if=ide are realized after the -drive location is gone.
+    message: (program) => readOnlyDeviceLines(profile.qemu, program, attachment.kind, attachment.createdByMachine ? undefined : attachment.origin),
   };
 }

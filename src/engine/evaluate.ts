@@ -4,6 +4,7 @@ import type { Profile } from '../model/profile.js';
 import type { CheckResult, DriveResult, NodeResult, Verdict } from '../model/result.js';
 import { LAYERS, type LayerOutcome } from './layers.js';
 import { rawProbeWarning } from './messages.js';
+import { qemuFeatures } from './features.js';
 import { judgeAttachments } from './devices.js';
 import { observations } from './observations.js';
 import { printedError } from './printed.js';
@@ -40,7 +41,7 @@ export function evaluate(plan: Plan, profile: Profile): CheckResult {
     if (!failed) {
       messages.push(...walk.printed);
       if (walk.failure) messages.push(...printedError(plan, drive, walk.failure, profile));
-      else if (device) messages.push(device.message(plan.program));
+      else if (device) messages.push(...device.message(plan.program));
     }
     failed ||= verdict === 'fails';
     drives.push({ drive, verdict, nodes: walk.results, findings });
@@ -82,7 +83,8 @@ function judgeNode(node: BlockNode, path: BlockNode[], readOnly: boolean, walk: 
       break;
     }
   }
-  if (!notReached && !failedHere && node.selectedBy === 'probe' && node.driver === 'raw' && !effectiveRo && node.filename) {
+  if (!notReached && !failedHere && node.selectedBy === 'probe' && node.driver === 'raw' && !effectiveRo && node.filename
+    && qemuFeatures(walk.profile.qemu).rawProbeWarning) {
     walk.printed.push(...rawProbeWarning(node.filename));
   }
   if (failedHere && !notReached) {

@@ -3,6 +3,7 @@ import type { Finding, FindingCode, Layer } from '../model/finding.js';
 import type { Profile } from '../model/profile.js';
 import { READ_ONLY_BY_NATURE, driverForProtocol } from '../plan/drivers.js';
 import { debianModuleHint, qemuText } from './messages.js';
+import { qemuFeatures } from './features.js';
 
 /** What one layer says about one node. Passing layers return undefined. */
 export interface LayerOutcome {
@@ -12,6 +13,8 @@ export interface LayerOutcome {
   error?: string;
   /** Lines QEMU prints before the error (Debian's module hint). */
   before?: string[];
+  /** Raised before the open starts (pre-2.3 drive_init format lookup), so no "could not open disk image" wrapper. */
+  beforeOpen?: boolean;
   /** The node opens, but read-only although read-write was asked for. */
   fallsBackToReadOnly?: boolean;
 }
@@ -43,14 +46,18 @@ const availability: LayerCheck = ({ node, profile }) => {
   if (qemu.drivers.builtin.includes(node.driver)) return undefined;
   const module = qemu.modules.find((m) => m.drivers.includes(node.driver));
   if (module?.installed) return undefined;
+  const named = qemuFeatures(qemu).namedUnknown;
   const error = node.selectedBy === 'protocol-prefix'
-    ? qemuText.unknownProtocol(node.protocol ?? node.driver)
-    : qemuText.unknownDriver(node.driver);
+    ? qemuText.unknownProtocol(named ? node.protocol ?? node.driver : undefined)
+    : named ? qemuText.unknownDriver(node.driver) : qemuText.invalidFormat(node.driver);
   if (!module && node.protocol && !driverForProtocol(node.protocol)) {
     return { ...outcome('availability', 'protocol-unknown', 'error', node, { protocol: node.protocol }), error };
   }
-  if (!module) return { ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }), error };
-  const before = qemu.debianModuleHint ? [debianModuleHint(qemu, module.file, module.package)] : [];
+  if (!module) {
+    const beforeOpen = !named && node.selectedBy !== 'protocol-prefix';
+    return { ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }), error, beforeOpen };
+  }
+  const before = qemu.debianModuleHint ? [debianModuleHint(module.file, module.package)] : [];
   const args = { driver: node.driver, module: module.file, package: module.package };
   return { ...outcome('module', 'module-not-installed', 'error', node, args), error, before };
 };
@@ -64,7 +71,9 @@ const whitelist: LayerCheck = ({ node, readOnly, profile, enforces }) => {
   if (!ro.includes(node.driver)) {
     return { ...outcome('whitelist', 'driver-not-whitelisted', 'error', node, args), error: qemuText.notWhitelisted(node.driver) };
   }
-  if (node.autoReadOnly) return { ...outcome('whitelist', 'auto-read-only-fallback', 'warning', node, args), fallsBackToReadOnly: true };
+  if (node.autoReadOnly && qemuFeatures(profile.qemu).whitelistAutoReadOnly) {
+    return { ...outcome('whitelist', 'auto-read-only-fallback', 'warning', node, args), fallsBackToReadOnly: true };
+  }
   return { ...outcome('whitelist', 'driver-read-only-only', 'error', node, args), error: qemuText.readOnlyOnly(node.driver) };
 };
 

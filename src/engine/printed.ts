@@ -22,7 +22,8 @@ export function printedError(plan: Plan, drive: Drive, failure: NodeFailure, pro
   const path = [...failure.path, failure.node];
   const error = failure.outcome.error ?? '';
   if (drive.errorStyle === 'system') {
-    return [systemErrorLine(profile.qemu, plan.program, drive.location, drive.root.filename, nestedText(path, error))];
+    const file = drive.kind === '-drive' && !failure.outcome.beforeOpen ? drive.errorSubject : undefined;
+    return [systemErrorLine(profile.qemu, plan.program, drive.location, file, nestedText(path, error))];
   }
   if (drive.errorStyle === 'img-chain-element') return chainElementError(plan.program, drive, path, error);
   return TOOL_LINES[drive.errorStyle](plan.program, drive, nestedText(path, error));

@@ -43,6 +43,13 @@ export interface QemuFacts {
   drivers: { builtin: string[]; source: Source; unconfirmed?: string };
   modules: BlockModule[];
   whitelist: QemuWhitelist;
+  /** Behaviour a downstream build backported ahead of its version (see engine/features.ts). */
+  features?: {
+    driveAutoReadOnly?: boolean;
+    whitelistAutoReadOnly?: boolean;
+    source: Source;
+    unconfirmed?: string;
+  };
 }
 
 export interface Profile {

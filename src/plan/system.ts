@@ -1,6 +1,6 @@
 import type { Attachment, BlockNode, Drive } from '../model/node.js';
 import { InputError } from '../errors.js';
-import { atLeast } from '../engine/version.js';
+import { qemuFeatures } from '../engine/features.js';
 import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
 import { defaultInterface, deviceKind, interfaceDevice } from './devices.js';
 import { nestOptions, optionFlag, optionString, parseJsonOptions, splitOptions, type OptionTree } from './options.js';
@@ -61,11 +61,11 @@ function legacyDrive(o: RawOption, defaultIf: string, globalSnapshot: boolean, c
   if (format) block['driver'] = format;
   const readOnly = cdrom || optionFlag(legacy.get('readonly')) === true;
   const snapshot = optionFlag(legacy.get('snapshot')) ?? globalSnapshot;
-  // -drive defaults auto-read-only=on since QEMU 3.1 (blockdev.c, commit 9384a444f6).
-  const autoReadOnly = supportsAutoReadOnly(ctx);
+  const autoReadOnly = qemuFeatures(ctx.qemu).driveAutoReadOnly;
   const root = snapshotRoot(snapshot, id, block, legacy.get('file'), readOnly, autoReadOnly, ctx);
   const device = iface === 'none' ? undefined : interfaceDevice(iface, cdrom);
-  return { location: o.location, kind: '-drive', id, root, attachments: device ? [device] : [], errorStyle: 'system' };
+  const file = legacy.get('file');
+  return { location: o.location, kind: '-drive', id, root, attachments: device ? [device] : [], errorStyle: 'system', ...(file !== undefined ? { errorSubject: file } : { errorSubject: id }) };
 }
 
 function snapshotRoot(snapshot: boolean, id: string, block: OptionTree, filename: string | undefined,
@@ -102,8 +102,4 @@ function defaultDriveId(iface: string, legacy: Map<string, string>, cdrom: boole
   const index = Number(legacy.get('index') ?? 0);
   if (iface === 'ide') return `ide${Math.floor(index / 2)}-${cdrom ? 'cd' : 'hd'}${index % 2}`;
   return `${iface}${index}`;
-}
-
-function supportsAutoReadOnly(ctx: GraphContext): boolean {
-  return atLeast(ctx.qemu.version, '3.1');
 }

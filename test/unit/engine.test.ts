@@ -112,3 +112,28 @@ describe('probing', () => {
   it('a qcow2 file that names no format still opens as qcow2', () =>
     expectOpen('rhel-9', 'qemu-kvm -drive file=t.qcow2,if=none', [qcow2]).toFind('format-probed'));
 });
+
+describe('by QEMU version (docs/research/qemu-messages-by-version.md)', () => {
+  const vmdkFile = image('t.vmdk', 'vmdk');
+  it('1.5.3 has no auto-read-only: a ro-listed driver on virtio fails', () =>
+    expectOpen('rhel-7', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=virtio', [vmdkFile]).toFail(
+      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=virtio: could not open disk image t.vmdk: Driver 'vmdk' can only be used for read-only devices"));
+  it('qemu-kvm-rhev 2.12.0-24+ backported the fallback: it opens read-only', () =>
+    expectOpen('rhel-7-rhev', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=virtio', [vmdkFile]).toOpenReadOnly());
+  it('2.9 to 5.0 prefix machine-created device errors', () =>
+    expectOpen('rhel-7-rhev', 'qemu-kvm -drive file=t.vmdk,format=vmdk', [vmdkFile]).toFail(
+      'qemu-kvm: Initialization of device ide-hd failed: Block node is read-only'));
+  it('5.1 and later print it bare', () =>
+    expectOpen('rhel-8', 'qemu-kvm -drive file=t.vmdk,format=vmdk', [vmdkFile]).toFail('qemu-kvm: Block node is read-only'));
+  it('before 2.9 IDE refuses a read-only drive in three lines', () =>
+    expect(check('rhel-7', 'qemu-kvm -drive file=t.vmdk,format=vmdk,readonly=on', [vmdkFile]).messages).toEqual([
+      "qemu-kvm: Can't use a read-only drive", 'qemu-kvm: Device initialization failed.', 'qemu-kvm: Initialization of device ide-hd failed']));
+  it('before 2.3 Unknown protocol has no name', () =>
+    expectOpen('rhel-7', 'qemu-kvm -drive file=foo://h/x,format=raw,if=virtio').toFail(
+      'qemu-kvm: -drive file=foo://h/x,format=raw,if=virtio: could not open disk image foo://h/x: Unknown protocol'));
+  it("before 2.3 an unknown format= is 'x' invalid format", () =>
+    expectOpen('rhel-7', 'qemu-kvm -drive file=t.vmdk,format=luks,if=virtio', [vmdkFile]).toFail(
+      "qemu-kvm: -drive file=t.vmdk,format=luks,if=virtio: 'luks' invalid format"));
+  it('before 2.3 there is no raw-probe warning', () =>
+    expect(check('rhel-7', 'qemu-kvm -drive file=disk.img,if=virtio', [image('disk.img', 'raw')]).messages).toEqual([]));
+});

@@ -1,0 +1,38 @@
+import type { QemuFacts } from '../model/profile.js';
+import { atLeast } from './version.js';
+
+/**
+ * QEMU behaviours that changed between versions (docs/research/qemu-messages-by-version.md §B).
+ * A profile's `qemu.features` overrides what the version implies, for downstream backports.
+ */
+export interface QemuFeatures {
+  /** -drive defaults to auto-read-only=on: 9384a444f6, 3.1.0. */
+  driveAutoReadOnly: boolean;
+  /** A ro-whitelisted driver opened rw falls back to read-only under auto-read-only: 8be25de64315, 4.0.0. */
+  whitelistAutoReadOnly: boolean;
+  /** -drive errors read "could not open disk image FILE: ..." until e4342ce5a2, 2.3.0. */
+  openDiskImagePrefix: boolean;
+  /** "Unknown protocol 'x'" names the protocol, and "Unknown driver" replaces "'x' invalid format": 2.3.0. */
+  namedUnknown: boolean;
+  /** raw-format.c warns about a probed raw image opened read-write: 38f3ef574b, 2.3.0. */
+  rawProbeWarning: boolean;
+  /** Device realize errors come from the permission system ("Block node is read-only"): 33a610c398, 2.9.0. */
+  permissionErrors: boolean;
+  /** Machine-created devices fail with "Initialization of device X failed: " before the reason: 2.9 to 5.0. */
+  implicitDevicePrefix: boolean;
+}
+
+export function qemuFeatures(qemu: QemuFacts): QemuFeatures {
+  const v = qemu.version;
+  const implied: QemuFeatures = {
+    driveAutoReadOnly: atLeast(v, '3.1'),
+    whitelistAutoReadOnly: atLeast(v, '4.0'),
+    openDiskImagePrefix: !atLeast(v, '2.3'),
+    namedUnknown: atLeast(v, '2.3'),
+    rawProbeWarning: atLeast(v, '2.3'),
+    permissionErrors: atLeast(v, '2.9'),
+    implicitDevicePrefix: atLeast(v, '2.9') && !atLeast(v, '5.1'),
+  };
+  const { source: _source, unconfirmed: _unconfirmed, ...overrides } = qemu.features ?? {};
+  return { ...implied, ...overrides };
+}
