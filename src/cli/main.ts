@@ -36,6 +36,14 @@ profiles
   .option('--json', 'print JSON instead of YAML')
   .action(async (name: string, options: { json?: boolean }) => (await import('./profiles.js')).showProfile(name, options));
 
+program
+  .command('diff')
+  .description('differences in the QEMU facts of two profiles (whitelists, drivers, modules, tools enforcement); exit 1 when they differ')
+  .argument('<profile-a>', 'bundled profile name or profile file')
+  .argument('<profile-b>', 'bundled profile name or profile file')
+  .option('--format <format>', 'text, json or junit', 'text')
+  .action(async (a: string, b: string, options: { format: string }) => (await import('./diff.js')).runDiff(a, b, options));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
