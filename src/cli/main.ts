@@ -27,6 +27,15 @@ program
     await runCheck(command, options);
   });
 
+program
+  .command('verify')
+  .description('run the real qemu-system/qemu-kvm command paused, with no guest code, and hold what opened against the prediction; exit 1 when they differ')
+  .requiredOption('-p, --profile <name|file>', 'bundled profile name or profile file describing this host')
+  .option('--json', 'print JSON')
+  .option('-C, --cwd <dir>', 'folder to run the command in', process.cwd())
+  .argument('<command...>', 'the command to run, after --')
+  .action(async (command: string[], options: { profile: string; json?: boolean; cwd: string }) => (await import('./verify.js')).runVerify(command, options));
+
 const profiles = program.command('profiles').description('list the bundled profiles');
 profiles.action(async () => (await import('./profiles.js')).listProfiles());
 profiles

@@ -10,6 +10,7 @@ import { trialOpen } from '../../src/host/trial-open.js';
 import { planCommand } from '../../src/plan/plan.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { factsReader } from '../../src/host/facts.js';
+import { compareWithReality } from '../../src/engine/reality.js';
 import type { Oracle } from './oracles.js';
 
 /** The format drivers every oracle can create images of, with the options qemu-img needs. */
@@ -43,27 +44,9 @@ export async function compare(o: Oracle, profile: Profile, cwd: string, args: st
   return { real, predicted };
 }
 
-/** A run that passed every check blockgate makes and then failed to reach a server that is not there. */
-function failedOnNetwork(stderr: string): boolean {
-  return /CURL: Error opening file|Failed to connect to '/.test(stderr);
-}
-
-/** Exact stderr, the same verdict, and the same opened nodes (driver and read-only flag). */
+/** The prediction and the real run agree: the same comparison `blockgate verify` makes. */
 export function expectAgreement({ real, predicted }: Comparison): void {
-  const lines = real.stderr.split('\n').filter((l) => l !== '');
-  if (failedOnNetwork(real.stderr)) {
-    expect(predicted.verdict, 'a network failure means every layer blockgate judges passed').not.toBe('fails');
-    expect(predicted.findings.map((f) => f.code)).toContain('remote-not-checked');
-    return;
-  }
-  expect(predicted.messages).toEqual(lines);
-  expect(predicted.verdict === 'fails').toBe(!real.started);
-  if (!real.started) return;
-  const opened = (nodes: { driver: string; ro: boolean }[]) => nodes.map((n) => `${n.driver}:${n.ro ? 'ro' : 'rw'}`).sort();
-  const predictedNodes = predicted.drives.flatMap((d) => d.nodes).filter((n) => n.verdict === 'opens')
-    .map((n) => ({ driver: n.driver, ro: n.access === 'ro' }));
-  expect(opened(predictedNodes)).toEqual(opened(real.nodes.map((n) => ({ driver: n.driver, ro: n.readOnly }))));
-  const fellBack = predicted.verdict === 'opens-read-only';
-  expect(fellBack, 'opens-read-only exactly when a node asked rw came up ro').toBe(
-    predicted.drives.some((d) => d.verdict === 'opens-read-only'));
+  const agreement = compareWithReality(predicted, real);
+  expect(agreement.differences).toEqual([]);
+  if (agreement.network) expect(predicted.findings.map((f) => f.code)).toContain('remote-not-checked');
 }
