@@ -23,16 +23,15 @@ function driveTree(drive: DriveResult, paint: Paint): string[] {
   const byId = new Map(drive.nodes.map((n) => [n.id, n]));
   const devices = drive.drive.attachments.map((a) => a.origin).join(', ');
   const head = `${verdictWord(drive.verdict, paint)}  ${drive.drive.location}${devices ? `  (device: ${devices})` : ''}`;
-  return [head, ...nodeLines(drive.drive.root, byId, '', true, paint)];
+  return [head, `  ${describeNode(drive.drive.root, byId.get(drive.drive.root.id), paint)}`, ...childLines(drive.drive.root, byId, '  ', paint)];
 }
 
-function nodeLines(node: BlockNode, byId: Map<string, NodeResult>, indent: string, last: boolean, paint: Paint): string[] {
-  const result = byId.get(node.id);
-  const branch = indent === '' && last ? '' : last ? '└─ ' : '├─ ';
-  const line = `${indent}${branch}${describeNode(node, result, paint)}`;
-  const childIndent = indent === '' && branch === '' ? '  ' : indent + (last ? '   ' : '│  ');
-  const children = node.children.flatMap((c, i) => nodeLines(c, byId, childIndent, i === node.children.length - 1, paint));
-  return [line, ...children];
+function childLines(node: BlockNode, byId: Map<string, NodeResult>, indent: string, paint: Paint): string[] {
+  return node.children.flatMap((child, i) => {
+    const last = i === node.children.length - 1;
+    const line = `${indent}${last ? '└─ ' : '├─ '}${describeNode(child, byId.get(child.id), paint)}`;
+    return [line, ...childLines(child, byId, indent + (last ? '   ' : '│  '), paint)];
+  });
 }
 
 function describeNode(node: BlockNode, result: NodeResult | undefined, paint: Paint): string {
