@@ -234,6 +234,8 @@ S
 patch_source() {
   # The dfsg tarball has no firmware blobs, yet pc-bios/meson.build unpacks edk2-*.fd.bz2 whenever
   # bzip2 is installed ("File edk2-aarch64-code.fd.bz2 does not exist"). Never unpack them.
+  # (Debian's skip-meson-pc-bios.diff already comments out subdir('pc-bios') in the tree that
+  # `apt-get source` unpacks, so this only matters for a pristine tree; it is harmless either way.)
   local mb="$SRC_DIR/meson.build"
   if grep -Eq '^[[:space:]]*unpack_edk2_blobs[[:space:]]*=[[:space:]]*[^[:space:]f]' "$mb"; then
     sed -i -E 's/^([[:space:]]*)unpack_edk2_blobs[[:space:]]*=[[:space:]]*[^[:space:]f].*$/\1unpack_edk2_blobs = false  # blockgate: dfsg tree has no edk2 blobs/' "$mb"
