@@ -15,7 +15,7 @@ export const CATALOG: Record<FindingCode, Entry> = {
   'driver-not-whitelisted': {
     title: 'Driver not whitelisted',
     explain: (a) => `'${a['driver']}' is on neither whitelist of this QEMU build, so it refuses the node read-write and read-only.`,
-    fix: (a) => `convert the image to a whitelisted format (qemu-img convert -O qcow2 SRC DST; the tools ignore the whitelist), or use a QEMU build that lists '${a['driver']}'`,
+    fix: (a) => `for an image format, convert it to a whitelisted one with qemu-img convert -O qcow2 SRC DST (on a build whose tools do not enforce the whitelist, or on another host); for a protocol, use another way to reach the data (e.g. nbdkit serving it over nbd); or use a QEMU build that lists '${a['driver']}'`,
   },
   'driver-read-only-only': {
     title: 'Driver allowed read-only only',
@@ -30,7 +30,7 @@ export const CATALOG: Record<FindingCode, Entry> = {
   'driver-not-built': {
     title: 'Driver not built',
     explain: (a) => `this QEMU build has no '${a['driver']}' driver, neither compiled in nor as a module.`,
-    fix: (a) => `convert the image on a host whose qemu-img has '${a['driver']}', or serve it with nbdkit and open it as nbd`,
+    fix: (a) => `convert the image with a qemu-img that has '${a['driver']}' (e.g. on another host: qemu-img convert -f ${a['driver']} -O qcow2 SRC DST); for a remote protocol, nbdkit can serve it as nbd`,
   },
   'module-not-installed': {
     title: 'Driver module not installed',
@@ -40,7 +40,7 @@ export const CATALOG: Record<FindingCode, Entry> = {
   'protocol-unknown': {
     title: 'Unknown protocol',
     explain: (a) => `no driver of this build handles the protocol '${a['protocol']}'.`,
-    fix: () => 'check the URL, or install the block module that provides the protocol',
+    fix: () => "a local name with a colon before any slash reads as a protocol: write ./a:b.img or file:a:b.img; otherwise check the URL's scheme",
   },
   'driver-read-only-by-nature': {
     title: 'Driver cannot write',
@@ -54,13 +54,15 @@ export const CATALOG: Record<FindingCode, Entry> = {
   },
   'file-unreadable': {
     title: 'File cannot be read',
-    explain: (a) => `'${a['filename']}' could not be read: ${a['error']}.`,
+    explain: (a) => `QEMU cannot open '${a['filename']}': ${a['text']}.`,
     fix: () => 'check permissions and that the file is a disk image',
   },
   'device-needs-write': {
     title: 'Device needs a writable node',
     explain: (a) => `the ${a['device']} device asks for write access, but the '${a['driver']}' node is read-only${a['fellBack'] === 'true' ? ' (it fell back to read-only through auto-read-only)' : ''}.`,
-    fix: () => 'attach it to a device that accepts read-only media (virtio-blk-pci, scsi-hd, ide-cd) or convert the image to a read-write whitelisted format',
+    fix: (a) => a['fellBack'] === 'true'
+      ? 'attach it to a device that accepts a read-only node (virtio-blk-pci, scsi-hd, ide-cd), use snapshot=on (writes go to a temporary qcow2), or convert the image to a read-write whitelisted format'
+      : 'replace readonly=on with snapshot=on (the guest writes to a temporary overlay), or attach it to virtio-blk-pci, scsi-hd or ide-cd',
   },
   'format-probed': {
     title: 'Format left to probing',
@@ -84,12 +86,12 @@ export const CATALOG: Record<FindingCode, Entry> = {
   },
   'json-invalid': {
     title: 'Invalid json: filename',
-    explain: (a) => `QEMU cannot parse the json: filename: ${a['text']}.`,
+    explain: (a) => `the json: filename is not valid JSON (${a['text']}); QEMU refuses it with its own parser's wording.`,
     fix: () => 'fix the JSON after json:, e.g. json:{"driver":"qcow2","file":{"driver":"file","filename":"a.qcow2"}}',
   },
   'node-not-found': {
     title: 'Node reference not found',
-    explain: (a) => `a child option names a node that no earlier -blockdev defined: ${a['text']}; QEMU reads a string there as a node-name, never as a filename.`,
+    explain: (a) => `a child option names a node that does not exist: ${a['text']}; QEMU reads a string there as a node-name or -drive id, never as a filename.`,
     fix: () => 'define the node first with -blockdev node-name=NAME, or give the child as options (backing.file.filename=PATH) or JSON null for no backing',
   },
   'backing-loop': {

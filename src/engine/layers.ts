@@ -36,8 +36,9 @@ function outcome(layer: Layer, code: FindingCode, severity: Finding['severity'],
 
 const planProblems: LayerCheck = ({ node }) => {
   if (!node.planError) return undefined;
-  const code = node.planError.code === 'file-unreadable' ? 'file-unreadable' : node.planError.code;
-  return { ...outcome('input', code, 'error', node, { text: node.planError.text }), error: node.planError.text };
+  const { code, text } = node.planError;
+  const layer = code === 'file-unreadable' ? 'file' : 'input';
+  return { ...outcome(layer, code, 'error', node, { text, filename: node.filename ?? '' }), error: text };
 };
 
 /** Layer 1: the driver is compiled in, or its module file is installed (block.c bdrv_find_format / bdrv_find_protocol). */

@@ -57,6 +57,8 @@ export function systemErrorLine(qemu: QemuFacts, program: string, location: stri
  */
 export function readOnlyDeviceLines(qemu: QemuFacts, program: string, device: string, location: string | undefined): string[] {
   const at = location === undefined ? '' : `${location}: `;
+  // hw/sd/sd.c sd_realize checks the backend itself before asking for write permission.
+  if (device === 'sd') return [`${program}: ${at}Cannot use read-only drive as SD card`];
   const f = qemuFeatures(qemu);
   if (!f.permissionErrors) {
     const last = location === undefined ? `Initialization of device ${device} failed` : `Device '${device}' could not be initialized`;

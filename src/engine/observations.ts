@@ -10,17 +10,24 @@ const REMOTE = ['nbd', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', '
 export function observations(drive: Drive, walk: { findings: Finding[] }, plan: Plan, profile: Profile): Finding[] {
   const out: Finding[] = [];
   for (const node of nodesOf(drive.root)) {
-    if (node.selectedBy === 'probe' && driverRole(node.driver) === 'format') out.push(probed(node));
-    if (REMOTE.includes(node.driver)) out.push(info('remote-not-checked', node, { driver: node.driver, filename: node.filename ?? '' }));
+    if (node.selectedBy === 'probe' && driverRole(node.driver) === 'format' && probedLocally(node)) out.push(probed(node));
+    if (REMOTE.includes(node.driver)) out.push(info('remote-not-checked', 'network', node, { driver: node.driver, filename: node.filename ?? '' }));
     const skipped = toolSkipsWhitelist(node, plan, profile, walk.findings);
     if (skipped) out.push(skipped);
   }
   return out;
 }
 
+/** Probing findings speak of a header blockgate read: a local file that exists. */
+function probedLocally(node: BlockNode): boolean {
+  const file = node.children.find((c) => c.childRole === 'file');
+  return file?.driver === 'file' && file.exists === true && !file.planError;
+}
+
 function probed(node: BlockNode): Finding {
   const alternatives = node.probeAlternatives ?? [];
-  const severity = alternatives.length > 1 ? 'warning' : node.driver === 'raw' ? 'warning' : 'info';
+  // raw-format.c restricts block 0 and warns only for a read-write open.
+  const severity = alternatives.length > 1 || (node.driver === 'raw' && !node.readOnly) ? 'warning' : 'info';
   const code = node.driver === 'raw' ? 'raw-probed' : 'format-probed';
   return { code, severity, layer: 'probe', node: node.id, args: { driver: node.driver, filename: node.filename ?? '', alternatives: alternatives.join(',') } };
 }
@@ -32,11 +39,11 @@ function toolSkipsWhitelist(node: BlockNode, plan: Plan, profile: Profile, found
   if (found.some((f) => f.node === node.id && f.severity === 'error')) return undefined;
   const hypervisor = node.readOnly && ro.includes(node.driver) ? 'opens' : ro.includes(node.driver) ? 'read-only only' : 'refused';
   if (hypervisor === 'opens') return undefined;
-  return info('tools-skip-whitelist', node, { driver: node.driver, program: plan.program, hypervisor });
+  return info('tools-skip-whitelist', 'whitelist', node, { driver: node.driver, program: plan.program, hypervisor });
 }
 
-function info(code: Finding['code'], node: BlockNode, args: Record<string, string>): Finding {
-  return { code, severity: 'info', layer: 'whitelist', node: node.id, args };
+function info(code: Finding['code'], layer: Finding['layer'], node: BlockNode, args: Record<string, string>): Finding {
+  return { code, severity: 'info', layer, node: node.id, args };
 }
 
 export function nodesOf(node: BlockNode): BlockNode[] {

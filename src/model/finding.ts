@@ -3,7 +3,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The layer of the stack that decided. */
-export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'input';
+export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input';
 
 export const FINDING_CODES = [
   'driver-not-whitelisted',

@@ -63,7 +63,7 @@ export type ErrorStyle =
 export interface Drive {
   /** The option as the user wrote it, e.g. "-drive file=t.vpc"; QEMU prefixes errors with it. */
   location: string;
-  /** "-drive", "-blockdev", "-hda", an image argument ("image"), ... */
+  /** "-drive" (also for -hda, -cdrom and the other shorthands), "-blockdev", a tool's "image" or "target". */
   kind: string;
   id?: string;
   root: BlockNode;

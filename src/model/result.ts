@@ -13,7 +13,7 @@ export interface NodeResult {
   /** Access it ends up with (auto-read-only may lower it); undefined when it fails. */
   access?: Access;
   verdict: 'opens' | 'fails' | 'not-reached';
-  /** The layer that decided: the first that refused, or "whitelist"/"availability" when all passed. */
+  /** The layer that decided: the first that refused, or "whitelist" (the last check) when all passed. */
   decidedBy: Layer;
 }
 

@@ -60,8 +60,8 @@ export function buildNode(spec: NodeSpec, ctx: GraphContext): BlockNode {
 function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
   const node = emptyNode(spec);
   if (driver) {
-    const local = (driver === 'file' || driver === 'host_device') && spec.filename ? ctx.facts(spec.filename) : undefined;
-    return { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option', ...(local ? { exists: local.exists } : {}) };
+    const named: BlockNode = { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option' };
+    return driver === 'file' || driver === 'host_device' ? withLocalFacts(named, ctx) : named;
   }
   const name = spec.filename ?? '';
   const facts = ctx.facts(name);
@@ -69,7 +69,15 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
   if (kind.kind === 'host-device') return { ...node, driver: kind.driver, selectedBy: 'host-device' };
   if (kind.kind === 'protocol') return { ...node, driver: kind.driver ?? kind.prefix, selectedBy: 'protocol-prefix', protocol: kind.prefix };
   const path = kind.kind === 'file' ? kind.path : name;
-  return { ...node, driver: 'file', selectedBy: 'filename', filename: path, exists: ctx.facts(path)?.exists };
+  return withLocalFacts({ ...node, driver: 'file', selectedBy: 'filename', filename: path }, ctx);
+}
+
+/** A local file QEMU will open: whether it exists, and the error the kernel gives when it cannot be read. */
+function withLocalFacts(node: BlockNode, ctx: GraphContext): BlockNode {
+  const facts = node.filename ? ctx.facts(node.filename) : undefined;
+  if (!facts) return node;
+  if (facts.error) return { ...node, exists: true, planError: { code: 'file-unreadable', text: `Could not open '${node.filename}': ${facts.error}` } };
+  return { ...node, exists: facts.exists };
 }
 
 function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {

@@ -137,3 +137,14 @@ describe('by QEMU version (docs/research/qemu-messages-by-version.md)', () => {
   it('before 2.3 there is no raw-probe warning', () =>
     expect(check('rhel-7', 'qemu-kvm -drive file=disk.img,if=virtio', [image('disk.img', 'raw')]).messages).toEqual([]));
 });
+
+describe('files QEMU cannot read', () => {
+  it('reports the kernel error as QEMU does', () => {
+    const locked = { filename: 'locked.qcow2', exists: true, kind: 'file' as const, error: 'Permission denied' };
+    const run = expectOpen('debian-12', 'qemu-system-x86_64 -drive file=locked.qcow2,format=qcow2,if=none', [locked]);
+    run.toFail("qemu-system-x86_64: -drive file=locked.qcow2,format=qcow2,if=none: Could not open 'locked.qcow2': Permission denied");
+    run.toFind('file-unreadable');
+  });
+  it('no probing findings for a URL, whose header blockgate never reads', () =>
+    expect(check('debian-12', 'qemu-system-x86_64 -drive file=https://h/x,if=none,readonly=on').findings.map((f) => f.code)).toEqual(['remote-not-checked']));
+});
