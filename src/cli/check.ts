@@ -10,7 +10,7 @@ import type { Verdict } from '../model/result.js';
 
 const EXIT: Record<Verdict, number> = { opens: 0, 'opens-read-only': 0, fails: 1 };
 
-export async function runCheck(command: string[], options: { profile: string; json?: boolean; cwd: string }): Promise<void> {
+export async function runCheck(command: string[], options: { profile?: string; json?: boolean; cwd: string }): Promise<void> {
   const profile = await loadProfile(options.profile);
   const plan = planCommand(command, profile, factsReader(resolve(options.cwd)));
   const result = evaluate(plan, profile);

@@ -18,11 +18,11 @@ const program = new Command('blockgate')
 program
   .command('check')
   .description('predict whether every disk of a qemu-system, qemu-kvm or qemu-img/io/nbd command line opens')
-  .requiredOption('-p, --profile <name|file>', 'bundled profile name or profile file')
+  .option('-p, --profile <name|file>', 'bundled profile name or profile file (default: this machine, inspected and cached)')
   .option('--json', 'print the versioned JSON result')
   .option('-C, --cwd <dir>', 'folder the command would run in (relative image names)', process.cwd())
   .argument('<command...>', 'the command to check, after --')
-  .action(async (command: string[], options: { profile: string; json?: boolean; cwd: string }) => {
+  .action(async (command: string[], options: { profile?: string; json?: boolean; cwd: string }) => {
     const { runCheck } = await import('./check.js');
     await runCheck(command, options);
   });
@@ -30,11 +30,41 @@ program
 program
   .command('verify')
   .description('run the real qemu-system/qemu-kvm command paused, with no guest code, and hold what opened against the prediction; exit 1 when they differ')
-  .requiredOption('-p, --profile <name|file>', 'bundled profile name or profile file describing this host')
+  .option('-p, --profile <name|file>', 'bundled profile name or profile file to hold against reality (default: this machine, inspected)')
   .option('--json', 'print JSON')
   .option('-C, --cwd <dir>', 'folder to run the command in', process.cwd())
   .argument('<command...>', 'the command to run, after --')
-  .action(async (command: string[], options: { profile: string; json?: boolean; cwd: string }) => (await import('./verify.js')).runVerify(command, options));
+  .action(async (command: string[], options: { profile?: string; json?: boolean; cwd: string }) => (await import('./verify.js')).runVerify(command, options));
+
+program
+  .command('inspect')
+  .description("write a profile of this machine's QEMU (or of the binaries named), read from the binaries themselves")
+  .option('--qemu <path...>', 'qemu-system-* / qemu-kvm binaries (default: /usr/libexec/qemu-kvm and qemu-system-* on PATH)')
+  .option('--qemu-img <path>', 'qemu-img binary (default: next to the first --qemu, else on PATH)')
+  .option('--module-dir <dir>', "look for block modules here instead of the binary's configured module dir")
+  .option('--json', 'print JSON instead of YAML')
+  .action(async (options: { qemu?: string[]; qemuImg?: string; moduleDir?: string; json?: boolean }) => (await import('./inspect.js')).runInspect(options));
+
+program
+  .command('probe')
+  .description('try every known driver read-write and read-only in one paused QEMU over QMP; report where it disagrees with the profile')
+  .option('--qemu <path>', 'qemu-system-* / qemu-kvm binary (default: the first found on this host)')
+  .option('--module-dir <dir>', 'block module folder (QEMU_MODULE_DIR)')
+  .option('-p, --profile <name|file>', 'profile to compare with (default: inspect of the same binary)')
+  .option('--json', 'print {"driver": {"rw": outcome, "ro": outcome}}')
+  .action(async (options: { qemu?: string; moduleDir?: string; profile?: string; json?: boolean }) => (await import('./probe-command.js')).runProbeCommand(options));
+
+program
+  .command('gate')
+  .description("compare this build (inspected, and with --probe tried) against an expected profile; exit 1 on drift (for distro CI)")
+  .requiredOption('--expect <name|file>', 'the profile the build must match')
+  .option('--qemu <path...>', 'qemu-system-* / qemu-kvm binaries of the build')
+  .option('--qemu-img <path>', 'qemu-img of the build')
+  .option('--module-dir <dir>', "the build's block module folder")
+  .option('--probe', 'also try every driver in the running build')
+  .option('--format <format>', 'text, json or junit', 'text')
+  .action(async (options: { expect: string; qemu?: string[]; qemuImg?: string; moduleDir?: string; probe?: boolean; format: string }) =>
+    (await import('./gate.js')).runGate(options));
 
 const profiles = program.command('profiles').description('list the bundled profiles');
 profiles.action(async () => (await import('./profiles.js')).listProfiles());

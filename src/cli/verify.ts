@@ -13,7 +13,7 @@ import { InputError } from '../errors.js';
 const UNSAFE = ['-daemonize', '-incoming', '-loadvm', '-qmp', '-monitor', '-mon'];
 
 /** Runs the real hypervisor paused with no guest code, asks QMP what opened, and holds it against the prediction. */
-export async function runVerify(command: string[], options: { profile: string; json?: boolean; cwd: string }): Promise<void> {
+export async function runVerify(command: string[], options: { profile?: string; json?: boolean; cwd: string }): Promise<void> {
   const profile = await loadProfile(options.profile);
   const cwd = resolve(options.cwd);
   const plan = planCommand(command, profile, factsReader(cwd));

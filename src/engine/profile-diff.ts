@@ -1,7 +1,7 @@
 import type { Profile } from '../model/profile.js';
 
 /** Which fact of a build changed: what a distro maintainer's CI gate watches. */
-export type DiffArea = 'version' | 'rw-whitelist' | 'ro-whitelist' | 'tools-enforce' | 'builtin' | 'module' | 'module-installed';
+export type DiffArea = 'version' | 'rw-whitelist' | 'ro-whitelist' | 'tools-enforce' | 'builtin' | 'module' | 'module-installed' | 'probe';
 
 export interface Difference {
   area: DiffArea;
@@ -20,6 +20,7 @@ export const DIFF_AREAS: { area: DiffArea; title: string }[] = [
   { area: 'builtin', title: 'built-in drivers' },
   { area: 'module', title: 'block modules' },
   { area: 'module-installed', title: 'block modules installed' },
+  { area: 'probe', title: 'probed behaviour' },
 ];
 
 /** Every difference in the QEMU facts of two profiles, in a stable order. */

@@ -11,8 +11,9 @@ export function bundledProfiles(): Record<string, Profile> {
   return bundled;
 }
 
-/** A bundled profile by name, or a YAML/JSON profile file by path. */
-export async function loadProfile(nameOrPath: string): Promise<Profile> {
+/** A bundled profile by name, a YAML/JSON profile file by path, or (with none) this machine's inspected QEMU. */
+export async function loadProfile(nameOrPath: string | undefined): Promise<Profile> {
+  if (nameOrPath === undefined) return (await import('./host-profile.js')).hostProfile();
   const profiles = bundledProfiles();
   const named = profiles[nameOrPath];
   if (named) return named;

@@ -4,12 +4,20 @@ import type { Profile } from '../../src/model/profile.js';
 import { loadProfile } from '../../src/host/profiles.js';
 import { oracle, type Oracle, type OracleName } from '../support/oracles.js';
 import { FORMATS, compare, expectAgreement, makeImages } from '../support/compare.js';
+import { inspectBinaries } from '../../src/host/inspect.js';
 
-/** Each real build next to the profile that describes it. */
-const BUILDS: { name: OracleName; profile: string }[] = [
+async function inspected(o: Oracle): Promise<Profile> {
+  return (await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, ...(o.moduleDir ? { moduleDir: o.moduleDir } : {}), env: o.env })).profile;
+}
+
+/** Each real build next to the profile that describes it: written by hand, and as `blockgate inspect` reads it. */
+const BUILDS: { name: OracleName; profile: string | 'inspect' }[] = [
   { name: 'rhel9', profile: 'test/fixtures/profiles/oracle-rhel9.yaml' },
   { name: 'rhel7', profile: 'test/fixtures/profiles/oracle-rhel7.yaml' },
   { name: 'debian', profile: 'debian-12' },
+  { name: 'rhel9', profile: 'inspect' },
+  { name: 'rhel7', profile: 'inspect' },
+  { name: 'debian', profile: 'inspect' },
 ];
 
 const DEVICES: Record<string, string[]> = {
@@ -75,13 +83,13 @@ const SCENARIOS: [string, string[]][] = [
 ];
 
 for (const build of BUILDS) {
-  describe(`prediction vs real qemu-system: ${build.name}`, () => {
+  describe(`prediction vs real qemu-system: ${build.name} (${build.profile === 'inspect' ? 'inspected profile' : build.profile})`, () => {
     let o: Oracle;
     let profile: Profile;
     let dir: string;
     beforeAll(async () => {
       o = oracle(build.name);
-      profile = await loadProfile(build.profile);
+      profile = build.profile === 'inspect' ? await inspected(o) : await loadProfile(build.profile);
       dir = makeImages(o);
     });
     for (const [name, args] of [...matrix(), ...SCENARIOS]) {
