@@ -23,7 +23,7 @@ export function planCommand(argv: string[], profile: Profile, facts: (filename: 
     const { drives, subcommand } = planTool(program, args, { ...ctx, openDataFile: !noIo });
     return { program, kind: 'tool', drives, ...(subcommand ? { subcommand } : {}) };
   }
-  throw new InputError(`unknown command '${program}': blockgate checks qemu-system-*, ${[...profile.qemu.hypervisors, ...TOOLS].join(', ')}`);
+  throw new InputError(`unknown command '${program}' on profile ${profile.name}: it checks qemu-system-*, ${[...new Set([...profile.qemu.hypervisors, ...TOOLS])].join(', ')}; for another host's command line pass --profile NAME`);
 }
 
 function isHypervisor(command: string, program: string, profile: Profile): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -64,8 +64,9 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     ['unknown qemu-img subcommand', ['check', '-p', 'rhel-9', '--', 'qemu-img', 'frobnicate', 'x'], /unknown subcommand 'frobnicate'/],
     ['bad -blockdev JSON', ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-blockdev', '{"driver":'], /-blockdev \{"driver":: not valid JSON/],
     ['no command', ['check', '-p', 'rhel-9'], /missing required argument/],
-    ['no profile', ['check', '--', 'qemu-kvm', '-hda', 'x'], /required option/],
+    ['a RHEL program on this host without --profile', ['check', '--', 'qemu-kvm', '-hda', 'x'], /unknown command 'qemu-kvm' on profile host: .*--profile NAME/],
     ['unknown blockgate command', ['chek'], /unknown command 'chek'/],
+    ['bad --format', ['diff', 'rhel-8', 'rhel-9', '--format', 'xml'], /unknown --format 'xml'/],
   ];
   for (const [name, args, pattern] of cases) {
     it(name, () => {
@@ -78,6 +79,24 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
       expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'broken.yaml']);
     });
   }
+});
+
+describe('the inspected host is the default profile', () => {
+  it('check without --profile uses this machine and says so', () => {
+    const r = run(['check', '--json', '-C', 'examples', '--', 'qemu-system-x86_64', '-drive', 'file=test.vpc,if=none']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).profile).toBe('host');
+  });
+  it('no qemu on the machine: one line that suggests --profile, exit 2', () => {
+    // A PATH with node and the coreutils the launcher uses, and no QEMU.
+    const bin = mkdtempSync(join(tmpdir(), 'blockgate-path-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    for (const tool of ['readlink', 'dirname']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const r = spawnSync(BIN, ['check', '--', 'qemu-kvm', '-hda', 'x'], { encoding: 'utf8', env: { PATH: bin, HOME: process.env['HOME'] ?? '/root' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--profile NAME/);
+  });
 });
 
 describe('blockgate profiles', () => {
