@@ -89,3 +89,21 @@ describe('modules', () => {
   it('the finding names the package to install', () =>
     expect(run('qemu-system-x86_64 -drive file=ssh://h/x,format=raw,if=none').findings[0]).toMatchObject({ code: 'module-not-installed', args: { package: 'qemu-block-extra' } }));
 });
+
+describe('the engine walks the chain under every drive', () => {
+  const overlay = (backingFile: string, backingFormat?: string) => image('o.qcow2', 'qcow2', { backingFile, ...(backingFormat ? { backingFormat } : {}) });
+  it('an https backing file names the https protocol driver, read-only', () =>
+    expect(drivers('rhel-9', 'qemu-kvm -drive file=o.qcow2,format=qcow2,if=none', [overlay('https://h/b.img', 'raw')])).toEqual(['file:rw qcow2:rw https:ro raw:ro']));
+  it('a json: backing with an nbd child', () =>
+    expect(drivers('rhel-9', 'qemu-kvm -drive file=o.qcow2,format=qcow2,if=none', [overlay('json:{"driver":"raw","file":{"driver":"nbd","server":{"type":"inet","host":"h","port":"10809"}}}')]))
+      .toEqual(['file:rw qcow2:rw nbd:ro raw:ro']));
+  it('a json: quorum backing opens every child read-only', () =>
+    expect(drivers('debian-12', 'qemu-system-x86_64 -drive file=o.qcow2,format=qcow2,if=none',
+      [overlay('json:{"driver":"quorum","vote-threshold":1,"children":[{"driver":"raw","file":{"driver":"file","filename":"a.img"}}]}'), image('a.img', 'raw')]))
+      .toEqual(['file:rw qcow2:rw quorum:ro file:ro raw:ro']));
+  it('an ssh backing on RHEL 7 is on the read-only list: the virt-v2v 1.x overlay opens', () =>
+    expectOpen('rhel-7', 'qemu-kvm -drive file=o.qcow2,format=qcow2,if=virtio', [overlay('json:{"file.driver":"ssh","file.path":"/d.img","file.host":"h"}', 'raw')]).toOpen());
+  it('an ssh backing on RHEL 9 is not built', () =>
+    expectOpen('rhel-9', 'qemu-kvm -drive file=o.qcow2,format=qcow2,if=virtio', [overlay('json:{"file.driver":"ssh","file.path":"/d.img","file.host":"h"}', 'raw')]).toFail(
+      "qemu-kvm: -drive file=o.qcow2,format=qcow2,if=virtio: Could not open backing file: Unknown driver 'ssh'"));
+});
