@@ -98,16 +98,22 @@ for (const build of BUILDS) {
   });
 }
 
-describe('prediction vs real qemu-system: debian without block-ssh.so', () => {
+for (const source of ['debian-12 with block-ssh.so not installed', 'inspected with the module dir missing block-ssh.so']) describe(`prediction vs real qemu-system: debian without block-ssh.so (${source})`, () => {
   const wrapper = resolve('scripts/with-missing-module.sh');
   let o: Oracle;
   let profile: Profile;
   let dir: string;
   beforeAll(async () => {
     o = oracle('debian');
-    const base = await loadProfile('debian-12');
-    const modules = base.qemu.modules.map((m) => (m.file === 'block-ssh.so' ? { ...m, installed: false } : m));
-    profile = { ...base, qemu: { ...base.qemu, modules } };
+    if (source.startsWith('inspected')) {
+      // QEMU searches QEMU_MODULE_DIR before the configured dir; the oracle's env points it at the real one.
+      const { QEMU_MODULE_DIR: _system, ...env } = o.env;
+      profile = (await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, moduleDir: o.manifest.modulesWithoutSsh ?? '', env })).profile;
+    } else {
+      const base = await loadProfile('debian-12');
+      const modules = base.qemu.modules.map((m) => (m.file === 'block-ssh.so' ? { ...m, installed: false } : m));
+      profile = { ...base, qemu: { ...base.qemu, modules } };
+    }
     dir = makeImages(o);
   });
   const cases: [string, string[]][] = [
