@@ -22,7 +22,16 @@ export interface QemuFeatures {
   implicitDevicePrefix: boolean;
 }
 
+/** Asked once per node on hot paths: computed once per profile. */
+const cache = new WeakMap<QemuFacts, QemuFeatures>();
+
 export function qemuFeatures(qemu: QemuFacts): QemuFeatures {
+  let features = cache.get(qemu);
+  if (!features) cache.set(qemu, (features = derive(qemu)));
+  return features;
+}
+
+function derive(qemu: QemuFacts): QemuFeatures {
   const v = qemu.version;
   const implied: QemuFeatures = {
     driveAutoReadOnly: atLeast(v, '3.1'),
