@@ -10,8 +10,14 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { QmpClosedError, QmpSession, type QmpReply } from './qmp.js';
+import { ProbeError } from './probe-error.js';
+import { CREATABLE, FORMATS, OVER_CHILDREN, PROBE_DRIVERS, driverOptions, type Json, type Setup } from './probe-drivers.js';
+import { dottedOptions, hmpReply, isQapiRejection, classifyProbeReply, type ProbeOutcome } from './probe-replies.js';
 
-export type ProbeOutcome = 'allowed' | 'read-only-only' | 'not-whitelisted' | 'unavailable';
+export { ProbeError } from './probe-error.js';
+export { PROBE_DRIVERS } from './probe-drivers.js';
+export { classifyProbeReply, dottedOptions, hmpReply, isQapiRejection, type ProbeOutcome } from './probe-replies.js';
+
 export type ProbeAccess = 'rw' | 'ro';
 
 export interface ProbeResult {
@@ -45,135 +51,8 @@ export interface ProbeOptions {
 export type ProbeCommand = 'blockdev-add' | 'drive_add';
 
 /** QEMU did not start, died, or could not set up what the probe needs. */
-export class ProbeError extends Error {
-  override name = 'ProbeError';
-}
 
 /** Format drivers (is_format), 7.2 and 10.x alike (qemu-block-layer.md §7). */
-const FORMATS = ['qcow2', 'qcow', 'qed', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg'];
-const PROTOCOLS = [
-  'file', 'host_device', 'host_cdrom', 'nbd', 'http', 'https', 'ftp', 'ftps', 'gluster', 'iscsi', 'iser',
-  'nfs', 'ssh', 'rbd', 'nvme', 'null-co', 'null-aio', 'vvfat',
-  // blkio (10.x; a modular 7.2 blkio registers no names, see qemu-block-layer.md §5)
-  'io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa',
-];
-/** Filters and the rest; each opens over child nodes made beforehand (see bases()). */
-const OVER_CHILDREN = [
-  'blkdebug', 'blkverify', 'blklogwrites', 'blkreplay', 'compress', 'copy-before-write', 'copy-on-read',
-  'preallocate', 'replication', 'throttle', 'quorum', 'snapshot-access',
-];
-
-/** Every driver format_name of QEMU 7.2 and 10.x except the unregistered commit_top and mirror_top. */
-export const PROBE_DRIVERS: readonly string[] = [...FORMATS, ...PROTOCOLS, ...OVER_CHILDREN];
-
-/**
- * Formats qemu-img makes; the others get a raw file (see makeImages). luks is left out on
- * purpose: creating one runs a PBKDF benchmark (2.25 s with stock 7.2, sometimes failing with
- * "Unable to get accurate CPU usage"), and our builds lack xts ("Unsupported cipher mode xts").
- */
-const CREATABLE = ['qcow2', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels'];
-
-type Json = Record<string, unknown>;
-
-interface Setup {
-  dir: string;
-  /** Node name of a `file` node over each format's image. */
-  fileNode: Record<string, string>;
-  /** Two spare child nodes for filters, quorum, blkverify, ... */
-  base: [string, string];
-}
-
-/**
- * The driver's own options, chosen to satisfy its QAPI schema (7.2 and 10.x) so that any error
- * comes from the driver's open, which runs after the whitelist check in bdrv_open_common.
- */
-function driverOptions(driver: string, s: Setup): Json {
-  const [b0, b1] = s.base;
-  const missing = (name: string) => join(s.dir, `no-such-${name}`);
-  switch (driver) {
-    case 'file': return { filename: join(s.dir, 'f.raw') };
-    case 'host_device': case 'host_cdrom': return { filename: missing(driver) };
-    case 'nbd': return { server: { type: 'unix', path: missing('nbd.sock') } };
-    case 'http': case 'https': case 'ftp': case 'ftps': return { url: `${driver}://127.0.0.1:1/x` };
-    case 'gluster': return { volume: 'blockgate', path: '/x', server: [{ type: 'inet', host: '127.0.0.1', port: '1' }] };
-    case 'iscsi': case 'iser':
-      return { transport: driver === 'iser' ? 'iser' : 'tcp', portal: '127.0.0.1:1', target: 'iqn.2008-11.org.linux-kvm:blockgate', lun: 0 };
-    // A path without '/' is refused by nfs.c ("Invalid URL specified") before libnfs asks a portmapper (port 111).
-    case 'nfs': return { server: { type: 'inet', host: '127.0.0.1' }, path: 'blockgate' };
-    case 'ssh': return { server: { host: '127.0.0.1', port: '1' }, path: '/x' };
-    // A missing conf file fails in qemu_rbd_connect before rados_connect (which can wait minutes).
-    case 'rbd': return { pool: 'blockgate', image: 'x', conf: missing('ceph.conf') };
-    case 'nvme': return { device: 'blockgate-none', namespace: 1 };
-    case 'null-co': case 'null-aio': return {};
-    case 'vvfat': return { dir: join(s.dir, 'vvfat') };
-    case 'io_uring': return { filename: missing(driver) };
-    case 'nvme-io_uring': case 'virtio-blk-vfio-pci': case 'virtio-blk-vhost-user': case 'virtio-blk-vhost-vdpa':
-      return { path: missing(driver) };
-    case 'blkdebug': case 'blkreplay': return { image: b0 };
-    case 'blkverify': return { test: b0, raw: b1 };
-    case 'blklogwrites': return { file: b0, log: b1 };
-    case 'copy-before-write': return { file: b0, target: b1 };
-    case 'replication': return { file: b0, mode: 'primary' };
-    case 'throttle': return { file: b0, 'throttle-group': 'blockgate' };
-    case 'quorum': return { children: [b0], 'vote-threshold': 1 };
-    case 'compress': case 'copy-on-read': case 'preallocate': case 'snapshot-access': return { file: b0 };
-    default: {
-      const file = s.fileNode[driver];
-      if (file === undefined) throw new ProbeError(`blockgate does not know how to probe driver '${driver}'`);
-      return { file };
-    }
-  }
-}
-
-// Whitelist and availability messages name the driver (block.c bdrv_open_common,
-// bdrv_fill_options, bdrv_find_protocol; QAPI enum rejection in 7.2 and 10.x, and
-// "Invalid parameter" from older QAPI visitors). Only the tested driver's name counts: a
-// child refused after the parent passed its own check means the parent was allowed.
-const NAMED_REFUSALS: { pattern: RegExp; outcome: ProbeOutcome }[] = [
-  { pattern: /Driver '([^']*)' is not whitelisted/, outcome: 'not-whitelisted' },
-  { pattern: /Driver '([^']*)' can only be used for read-only devices/, outcome: 'read-only-only' },
-  { pattern: /Unknown driver:? '([^']*)'/, outcome: 'unavailable' },
-  { pattern: /Unknown protocol '([^']*)'/, outcome: 'unavailable' },
-  { pattern: /Parameter 'driver' does not accept value '([^']*)'/, outcome: 'unavailable' },
-  { pattern: /Invalid parameter '([^']*)'/, outcome: 'unavailable' },
-];
-
-/** What one reply to a probe of `driver` means. Success and every later error: allowed. */
-export function classifyProbeReply(driver: string, reply: QmpReply): { outcome: ProbeOutcome; detail: string } {
-  if (!('error' in reply)) return { outcome: 'allowed', detail: 'opened' };
-  const detail = reply.error.desc.trim();
-  for (const { pattern, outcome } of NAMED_REFUSALS) {
-    if (pattern.exec(detail)?.[1] === driver) return { outcome, detail };
-  }
-  return { outcome: 'allowed', detail };
-}
-
-// QAPI validation (qapi/qobject-input-visitor.c) runs before any block code: such an error says
-// nothing about the driver, only that the schema of this QEMU differs from what we sent.
-const QAPI_REJECTION = /^(Parameter '[^']*' (is missing|is unexpected|does not accept value|expects)|Invalid parameter)/;
-
-export function isQapiRejection(reply: QmpReply): boolean {
-  return 'error' in reply && QAPI_REJECTION.test(reply.error.desc);
-}
-
-/** HMP prints nothing on success; errors as the message (7.2) or "Error: message" (10.x). */
-export function hmpReply(reply: QmpReply): QmpReply {
-  if ('error' in reply) return reply;
-  const text = typeof reply.return === 'string' ? reply.return.trim().replace(/^Error: /, '') : '';
-  return text === '' ? { return: {} } : { error: { class: 'GenericError', desc: text } };
-}
-
-/** `a: {b: 1}, c: [x]` as QemuOpts `a.b=1,c.0=x` (commas doubled, booleans on/off). */
-export function dottedOptions(options: Json, prefix = ''): string[] {
-  return Object.entries(options).flatMap(([key, value]): string[] => {
-    const name = `${prefix}${key}`;
-    if (Array.isArray(value)) return dottedOptions(Object.fromEntries(value.entries()), `${name}.`);
-    if (typeof value === 'object' && value !== null) return dottedOptions(value as Json, `${name}.`);
-    const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
-    return [`${name}=${text.replaceAll(',', ',,')}`];
-  });
-}
-
 class Prober {
   constructor(
     private readonly session: QmpSession,
