@@ -11,14 +11,19 @@ export type FilenameKind =
  * How bdrv_find_protocol reads a filename (block.c:945-1004 in 7.2): a device node wins even with a prefix,
  * then a prefix counts only when ':' comes before any '/', else it is a local file.
  */
+/** block.c path_has_protocol: a ':' before any '/'. */
+function hasProtocol(name: string): boolean {
+  const colon = name.indexOf(':');
+  const slash = name.indexOf('/');
+  return colon > 0 && (slash < 0 || colon < slash);
+}
+
 export function classifyFilename(name: string, facts?: ImageFacts): FilenameKind {
   if (name.startsWith('json:')) return { kind: 'json', json: name.slice(5) };
   const device = hostDevice(name, facts);
   if (device) return { kind: 'host-device', driver: device };
-  const colon = name.indexOf(':');
-  const slash = name.indexOf('/');
-  if (colon > 0 && (slash < 0 || colon < slash)) {
-    const prefix = name.slice(0, colon);
+  if (hasProtocol(name)) {
+    const prefix = name.slice(0, name.indexOf(':'));
     if (prefix === 'file') return { kind: 'file', path: name.slice(5) };
     return { kind: 'protocol', prefix, driver: driverForProtocol(prefix) };
   }
@@ -34,11 +39,12 @@ function hostDevice(name: string, facts?: ImageFacts): 'host_device' | 'host_cdr
   return undefined;
 }
 
-/** bdrv_dirname + bdrv_get_full_backing_filename: absolute and protocol names stay as they are. */
+/**
+ * bdrv_dirname + bdrv_get_full_backing_filename: absolute names and any name with a protocol prefix stay as they are,
+ * `file:` included (path_has_protocol), so `file:b.qcow2` opens from the current folder, not the image's.
+ */
 export function resolveBacking(parent: string, backing: string): string {
-  if (backing.startsWith('/') || backing.startsWith('json:')) return backing;
-  const kind = classifyFilename(backing);
-  if (kind.kind === 'protocol') return backing;
+  if (backing.startsWith('/') || backing.startsWith('json:') || hasProtocol(backing)) return backing;
   const slash = parent.lastIndexOf('/');
   return slash < 0 ? backing : parent.slice(0, slash + 1) + backing;
 }
