@@ -76,6 +76,34 @@ profiles
   .action(async (name: string, options: { json?: boolean }) => (await import('./profiles.js')).showProfile(name, options));
 
 program
+  .command('image')
+  .description("each image's backing chain as a tree, safety findings, and whether the profile's hypervisor opens it read-write; exit 1 on an error finding or a failure")
+  .argument('<path...>', 'image files')
+  .option('-p, --profile <name|file>', 'bundled profile name or profile file (default: this machine, inspected)')
+  .option('-f, --format <format>', 'the format the images are meant to have (without it QEMU probes)')
+  .option('--read-outside', "follow backing files, data files and extents outside each image's folder")
+  .option('--json', 'print a JSON array, one object per image')
+  .option('-C, --cwd <dir>', 'folder relative names start from', process.cwd())
+  .action(async (paths: string[], options: { profile?: string; format?: string; readOutside?: boolean; json?: boolean; cwd: string }) => {
+    const { loadProfile } = await import('../host/profiles.js');
+    const profile = await loadProfile(options.profile);
+    await (await import('./image.js')).runImage(paths, { ...options, profile });
+  });
+
+program
+  .command('scan')
+  .description('every image under the folders, judged like `image`, in parallel; --json prints one object per image per line')
+  .argument('<dir...>', 'folders to scan')
+  .option('-p, --profile <name|file>', 'bundled profile name or profile file (default: this machine, inspected)')
+  .option('-j, --jobs <n>', 'threads judging images', (v) => Number.parseInt(v, 10))
+  .option('--json', 'one JSON object per image per line; the summary goes to stderr')
+  .action(async (dirs: string[], options: { profile?: string; jobs?: number; json?: boolean }) => {
+    const { loadProfile } = await import('../host/profiles.js');
+    const profile = await loadProfile(options.profile);
+    await (await import('./scan.js')).runScan(dirs, { ...options, profile });
+  });
+
+program
   .command('diff')
   .description('differences in the QEMU facts of two profiles (whitelists, drivers, modules, tools enforcement); exit 1 when they differ')
   .argument('<profile-a>', 'bundled profile name or profile file')

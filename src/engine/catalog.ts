@@ -94,6 +94,88 @@ export const CATALOG: Record<FindingCode, Entry> = {
     explain: (a) => `a child option names a node that does not exist: ${a['text']}; QEMU reads a string there as a node-name or -drive id, never as a filename.`,
     fix: () => 'define the node first with -blockdev node-name=NAME, or give the child as options (backing.file.filename=PATH) or JSON null for no backing',
   },
+  'image-format-probed': {
+    title: 'Image format left to probing',
+    explain: (a) => `no format was declared, so QEMU would take '${a['format']}' from the header${a['alternatives'] ? ` (matches: ${a['alternatives']})` : ''}; a guest can write a header that changes what the next open sees.`,
+    fix: (a) => `declare the format wherever the image is opened: format=${a['format']}, qemu-img -f ${a['format']}, <driver type='${a['format']}'/> in libvirt`,
+  },
+  'image-format-ambiguous': {
+    title: 'More than one format fits',
+    explain: (a) => `the header matches ${a['formats']}${a['expected'] ? `, while ${a['expectedBy'] || 'the chain'} says '${a['expected']}'` : ''}: a raw guest disk carrying another format's header (CVE-2024-32498) opens as whatever probing picks.`,
+    fix: () => 'never probe this file: open it with its real format declared, and inspect where the foreign header came from',
+  },
+  'backing-absolute': {
+    title: 'Backing file by absolute path',
+    explain: (a) => `the backing file is named by absolute path '${a['backing']}', which depends on the host the image is opened on.`,
+    fix: () => 'use a name relative to the image: qemu-img rebase -u -b BASE -F FMT IMAGE, run from the image\'s folder',
+  },
+  'backing-outside-folder': {
+    title: 'Backing file outside the image\'s folder',
+    explain: (a) => `the backing file '${a['backing']}' resolves to ${a['resolved']}, outside ${a['folder']}: whoever made the image chooses a host file that QEMU will read.`,
+    fix: () => 'do not open the image as it is; rebase it onto a backing file you provide, or convert it alone: qemu-img convert -O qcow2 IMAGE NEW (reads the chain)',
+  },
+  'backing-device': {
+    title: 'Backing file is a device',
+    explain: (a) => `the backing file '${a['backing']}' is a device (${a['resolved']}): opening the image reads a host disk.`,
+    fix: () => 'do not open the image; rebase it onto an image file you trust: qemu-img rebase -u -b BASE -F FMT IMAGE',
+  },
+  'backing-url': {
+    title: 'Backing file is a URL',
+    explain: (a) => `the backing file '${a['backing']}' is a ${a['protocol']} URL: opening the image makes QEMU connect to it.`,
+    fix: () => 'if the server is yours, record it on purpose; otherwise rebase onto a local file or convert the chain where the URL is reachable',
+  },
+  'backing-json': {
+    title: 'Backing file is a json: graph',
+    explain: (a) => `the backing file is a json: block graph (drivers: ${a['drivers'] || 'none named'}${a['servers'] ? `; servers: ${a['servers']}` : ''}${a['filenames'] ? `; files: ${a['filenames']}` : ''}), which can reach files, devices and servers of the image maker's choosing.`,
+    fix: () => 'do not open the image as it is; rebase it onto a plain local backing file: qemu-img rebase -u -b BASE -F FMT IMAGE',
+  },
+  'backing-format-missing': {
+    title: 'Backing format not recorded',
+    explain: (a) => `'${a['image'] || a['backing']}' names backing file '${a['backing']}' without its format: QEMU probes it, and ${a['refusedBy'] || 'libvirt ≥ 6.0'} refuses the chain: ${a['message']}`,
+    fix: (a) => `record the format: qemu-img rebase -u -b '${a['backing']}' -F FORMAT IMAGE`,
+  },
+  'data-file-absolute': {
+    title: 'External data file by absolute path',
+    explain: (a) => `the qcow2 external data file is named by absolute path '${a['dataFile']}'.`,
+    fix: () => 'keep data files next to the image, and check that the image is meant to have one (qemu-img info shows data-file)',
+  },
+  'data-file-outside-folder': {
+    title: 'External data file outside the image\'s folder',
+    explain: (a) => `the qcow2 external data file '${a['dataFile']}' resolves to ${a['resolved']}, outside ${a['folder']}: guest writes go to a host file of the image maker's choosing (CVE-2024-32498).`,
+    fix: () => 'do not open the image; convert the data you need with a data-file option you control, or reject the image',
+  },
+  'data-file-device': {
+    title: 'External data file is a device',
+    explain: (a) => `the qcow2 external data file '${a['dataFile']}' is a device (${a['resolved']}): guest reads and writes reach a host disk.`,
+    fix: () => 'do not open the image; reject it',
+  },
+  'data-file-url': {
+    title: 'External data file names a protocol or json:',
+    explain: (a) => a['opensAs'] === 'literal-path'
+      ? `the data file '${a['dataFile']}' looks like ${a['protocol']}, but QEMU ${a['qemu']} opens header data-file names as literal paths (CVE-2024-4467 fix), so it points at an odd local file.`
+      : `the data file '${a['dataFile']}' is a ${a['protocol']} name that QEMU before the CVE-2024-4467 fix (7.2.13, 9.1) opens as a protocol or block graph.`,
+    fix: () => 'reject the image; update QEMU to a version with the CVE-2024-4467 fix',
+  },
+  'extent-outside-folder': {
+    title: 'vmdk extent outside the image\'s folder',
+    explain: (a) => `the vmdk descriptor names extent '${a['extent']}', which resolves to ${a['resolved']}, outside ${a['folder']}.`,
+    fix: () => 'keep extents next to the descriptor; do not open a descriptor you did not make',
+  },
+  'extent-device': {
+    title: 'vmdk extent is a device',
+    explain: (a) => `the vmdk descriptor names extent '${a['extent']}', a device (${a['resolved']}): the guest reads and writes a host disk.`,
+    fix: () => 'reject the image',
+  },
+  'chain-too-deep': {
+    title: 'Backing chain too deep',
+    explain: (a) => `the backing chain is ${a['depth']} images deep and still goes on (blockgate follows ${a['maxDepth']}): QEMU opens every one, with a file descriptor and memory each.`,
+    fix: () => 'flatten it: qemu-img convert -O qcow2 TOP NEW, or qemu-img commit down the chain',
+  },
+  'header-field-out-of-range': {
+    title: 'Header field out of range',
+    explain: (a) => `the ${a['format']} header is invalid: ${a['text']}.`,
+    fix: () => 'the image is damaged or hostile: do not open it read-write; qemu-img check -f FORMAT IMAGE says more',
+  },
   'backing-loop': {
     title: 'Backing chain loops',
     explain: (a) => `the backing chain comes back to '${a['text']}' (or is deeper than blockgate follows).`,

@@ -3,7 +3,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The layer of the stack that decided. */
-export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input';
+export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input' | 'image' | 'libvirt';
 
 export const FINDING_CODES = [
   'driver-not-whitelisted',
@@ -23,6 +23,22 @@ export const FINDING_CODES = [
   'json-invalid',
   'backing-loop',
   'node-not-found',
+  'image-format-probed',
+  'image-format-ambiguous',
+  'backing-absolute',
+  'backing-outside-folder',
+  'backing-device',
+  'backing-url',
+  'backing-json',
+  'backing-format-missing',
+  'data-file-absolute',
+  'data-file-outside-folder',
+  'data-file-device',
+  'data-file-url',
+  'extent-outside-folder',
+  'extent-device',
+  'chain-too-deep',
+  'header-field-out-of-range',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import type { Profile } from '../model/profile.js';
+import type { ChainNode } from '../model/chain.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { Verdict } from '../model/result.js';
+import { CATALOG, docsPath, describe } from '../engine/catalog.js';
+import { loadProfile } from '../host/profiles.js';
+import { judgeImage, newJudgeCache, type ImageJudgement } from '../image/judge.js';
+import type { ImageFinding } from '../image/safety.js';
+import { paintFor, type Paint } from '../report/paint.js';
+import { JSON_FORMAT_VERSION } from '../report/json.js';
+
+export interface ImageOptions {
+  json?: boolean;
+  profile?: Profile;
+  cwd: string;
+  /** The format the images are meant to have (-f); without it QEMU probes. */
+  format?: string;
+  /** Follow backing files, data files and extents outside each image's folder (read them). */
+  readOutside?: boolean;
+}
+
+/** blockgate image PATH...: each image's chain, what in it is unsafe, and whether the hypervisor opens it read-write. */
+export async function runImage(paths: string[], options: ImageOptions): Promise<void> {
+  const profile = options.profile ?? (await loadProfile(undefined));
+  const cwd = resolve(options.cwd);
+  const cache = newJudgeCache();
+  const judged = paths.map((path) => judgeImage(path, cwd, profile, {
+    cache, ...(options.format ? { format: options.format } : {}), ...(options.readOutside ? { readOutside: true } : {}),
+  }));
+  const out = options.json
+    ? JSON.stringify(judged.map((j) => imageRecord(j)), null, 2)
+    : judged.map((j) => imageText(j, paintFor(process.stdout, process.env))).join('\n\n');
+  process.stdout.write(`${out}\n`);
+  process.exitCode = judged.some((j) => failed(j)) ? 1 : 0;
+}
+
+/** An error finding, or a verdict that fails, fails the image. */
+export function failed(j: ImageJudgement, findings = reported(j)): boolean {
+  return j.check.verdict === 'fails' || findings.some((f) => f.severity === 'error');
+}
+
+export interface ReportedFinding {
+  code: string;
+  severity: Severity;
+  node?: string;
+  args: Record<string, string>;
+  title: string;
+  message: string;
+  fix: string;
+  docs: string;
+}
+
+/** Engine codes the image findings already say better (format-probed, raw-probed: image-format-probed and QEMU's own warning in messages). */
+const COVERED = new Set(['format-probed', 'raw-probed', 'backing-loop']);
+
+/** The image findings, then the engine's findings about opening it that they do not repeat, with their wording. */
+export function reported(j: ImageJudgement): ReportedFinding[] {
+  return [
+    ...j.findings.map(withWording),
+    ...j.check.findings.filter((f) => !COVERED.has(f.code)).map((f: Finding) => ({ ...f, ...describe(f) })),
+  ];
+}
+
+type Entry = (typeof CATALOG)[keyof typeof CATALOG];
+type Wording = Pick<ReportedFinding, 'title' | 'message' | 'fix' | 'docs'>;
+
+/** A scan words the same finding with the same arguments thousands of times (image-format-probed on every image). */
+const wordings = new Map<string, Wording>();
+
+function withWording(f: ImageFinding): ReportedFinding {
+  const key = `${f.code}\0${Object.values(f.args).join('\0')}`;
+  let wording = wordings.get(key);
+  if (!wording) {
+    wording = wordingOf(f);
+    wordings.set(key, wording);
+  }
+  return { ...f, ...wording };
+}
+
+function wordingOf(f: ImageFinding): Wording {
+  const entry = (CATALOG as Partial<Record<string, Entry>>)[f.code];
+  // Until the image codes are in the catalog, their arguments stand in for the sentence.
+  if (!entry) return { title: f.code, message: Object.entries(f.args).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; '), fix: '', docs: `docs/findings/${f.code}.md` };
+  return { title: entry.title, message: entry.explain(f.args), fix: entry.fix(f.args), docs: docsPath(f.code as keyof typeof CATALOG) };
+}
+
+/** One image as `image --json` and `scan --json` print it. */
+export function imageRecord(j: ImageJudgement, findings = reported(j)): Record<string, unknown> {
+  return {
+    blockgate: JSON_FORMAT_VERSION,
+    path: j.path,
+    profile: j.check.profile,
+    chain: j.chain.chain,
+    ...(j.chain.error ? { chainError: j.chain.error } : {}),
+    command: j.command,
+    verdict: j.check.verdict,
+    messages: j.check.messages,
+    findings,
+  };
+}
+
+const VERDICT_WORDS: Record<Verdict, string> = { opens: 'OPENS', 'opens-read-only': 'OPENS READ-ONLY', fails: 'FAILS' };
+
+export function verdictWord(verdict: Verdict, paint: Paint): string {
+  const word = VERDICT_WORDS[verdict];
+  return verdict === 'fails' ? paint.red(word) : verdict === 'opens' ? paint.green(word) : paint.yellow(word);
+}
+
+export function severityWord(severity: Severity, paint: Paint): string {
+  return severity === 'error' ? paint.red('error') : severity === 'warning' ? paint.yellow('warning') : paint.dim('info');
+}
+
+/** The chain top to base, the verdict, what QEMU prints, then the findings with their pages. */
+export function imageText(j: ImageJudgement, paint: Paint): string {
+  const lines = [paint.bold(j.path), ...chainLines(j.chain.chain, paint)];
+  if (j.chain.error) lines.push(`  ${paint.dim(`(chain ends: ${j.chain.error})`)}`);
+  lines.push(`${paint.bold('verdict')}: ${verdictWord(j.check.verdict, paint)} read-write on ${j.check.profile}  ${paint.dim(`(${j.command.join(' ')})`)}`);
+  if (j.check.messages.length > 0) lines.push(`${j.check.plan.program} would print:`, ...j.check.messages.map((m) => `  ${m}`));
+  const findings = reported(j);
+  if (findings.length > 0) {
+    lines.push(paint.bold('findings:'));
+    for (const f of findings) {
+      lines.push(`  ${severityWord(f.severity, paint)} ${f.code}${f.node ? ` [${f.node}]` : ''}: ${f.message}`);
+      if (f.fix) lines.push(`      fix: ${f.fix}`);
+      lines.push(`      see: ${f.docs}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function chainLines(chain: ChainNode[], paint: Paint): string[] {
+  return chain.flatMap((node, i) => {
+    const indent = i === 0 ? '  ' : `  ${'   '.repeat(i - 1)}   `;
+    const size = node.virtualSize !== undefined ? `  ${humanSize(node.virtualSize)}` : '';
+    const out = [`${indent}${node.filename}  ${paint.bold(node.format)}${size}${node.encrypted ? '  encrypted' : ''}`];
+    if (node.dataFile !== undefined) out.push(`${indent}   data file '${node.dataFile}'`);
+    for (const extent of node.extents ?? []) out.push(`${indent}   extent '${extent}'`);
+    if (node.backingFile !== undefined) {
+      const resolved = node.backingFileResolved && node.backingFileResolved !== node.backingFile ? ` → ${node.backingFileResolved}` : '';
+      const format = node.backingFormat ? `format ${node.backingFormat}` : paint.yellow('format not recorded');
+      out.push(`${indent}└─ backing '${node.backingFile}'${resolved} (${format})`);
+    }
+    return out;
+  });
+}
+
+function humanSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${u === 0 ? n : Number(n.toFixed(2))} ${units[u]}`;
+}

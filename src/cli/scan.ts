@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import type { Profile } from '../model/profile.js';
+import type { Verdict } from '../model/result.js';
+import { InputError } from '../errors.js';
+import { loadProfile } from '../host/profiles.js';
+import { judgeImage, newJudgeCache, type JudgeCache } from '../image/judge.js';
+import { paintFor, type Paint } from '../report/paint.js';
+import { failed, imageRecord, reported, verdictWord } from './image.js';
+
+export interface ScanOptions {
+  json?: boolean;
+  profile?: Profile;
+  /** Threads judging images (default: one per CPU, at most 4; 1 judges in this thread). */
+  jobs?: number;
+}
+
+/** One folder's share of the work: files judged with that folder as the place they may reach. */
+interface Task {
+  id: number;
+  root: string;
+  /** The root is its own real path (no symlink above it). */
+  real: boolean;
+  files: string[];
+}
+
+/** What a judged image adds to the summary, and its line of output. */
+interface Judged {
+  path: string;
+  line: string;
+  verdict: Verdict;
+  codes: string[];
+  failed: boolean;
+}
+
+/** Files per task: big enough that messages are rare, small enough to spread the work. */
+const TASK_SIZE = 256;
+/** Below this many files starting threads costs more than it saves (bench/scan-speed.mjs). */
+const INLINE_BELOW = 400;
+
+/** blockgate scan DIR...: every regular file under the folders judged like `image`; exit 1 if any fails. */
+export async function runScan(dirs: string[], options: ScanOptions): Promise<void> {
+  const profile = options.profile ?? (await loadProfile(undefined));
+  const tasks = walk(dirs);
+  const total = tasks.reduce((n, t) => n + t.files.length, 0);
+  const summary = new Summary();
+  const progress = process.stderr.isTTY ? (done: number) => process.stderr.write(`\rscanned ${done}/${total}`) : undefined;
+  const paint = paintFor(process.stdout, process.env);
+  /** Prints a task's lines; false when stdout is full (a pipe that is read slower than we write). */
+  const emit = (results: Judged[]): boolean => {
+    let out = '';
+    for (const r of results) {
+      summary.add(r);
+      if (options.json || r.failed || r.codes.length > 0) out += `${options.json ? r.line : textLine(r, paint)}\n`;
+    }
+    progress?.(summary.images);
+    return out ? process.stdout.write(out) : true;
+  };
+  const jobs = Math.max(1, options.jobs ?? 1);
+  if (jobs === 1 || total < INLINE_BELOW) {
+    const cache = newJudgeCache();
+    for (const task of tasks) {
+      // Waiting for the reader keeps memory flat: unread lines would pile up in the stream's queue.
+      if (!emit(judgeTask(task, profile, process.cwd(), cache))) await once(process.stdout, 'drain');
+    }
+  } else {
+    await inWorkers(tasks, profile, jobs, emit);
+  }
+  if (progress) process.stderr.write('\r\u001b[K');
+  const text = summary.text(paint);
+  if (options.json) process.stderr.write(`${text}\n`);
+  else process.stdout.write(`${text}\n`);
+  process.exitCode = summary.failed > 0 ? 1 : 0;
+}
+
+/** Regular files under each folder, in name order; symlinks (to files or folders) and special files are left alone. */
+export function walk(dirs: string[]): Task[] {
+  const tasks: Task[] = [];
+  for (const dir of dirs) {
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) throw new InputError(`scan: '${dir}' is not a folder`);
+    const root = resolve(dir);
+    const real = fs.realpathSync.native(root) === root;
+    let files: string[] = [];
+    const visit = (folder: string) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(folder, { withFileTypes: true });
+      } catch (error) {
+        process.stderr.write(`blockgate: scan: cannot list '${folder}': ${(error as Error).message}\n`);
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) visit(path);
+        else if (entry.isFile()) {
+          files.push(path);
+          if (files.length === TASK_SIZE) {
+            tasks.push({ id: tasks.length, root, real, files });
+            files = [];
+          }
+        }
+      }
+    };
+    visit(dir);
+    if (files.length > 0) tasks.push({ id: tasks.length, root, real, files });
+  }
+  return tasks;
+}
+
+function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache): Judged[] {
+  // The walk went through no symlink, so below a real root each file is where its name says: no lstat needed.
+  if (task.real) {
+    for (const file of task.files) {
+      const full = resolve(cwd, file);
+      cache.places.set(full, full);
+    }
+  }
+  return task.files.map((file) => {
+    const j = judgeImage(file, cwd, profile, { root: task.root, cache });
+    const findings = reported(j);
+    const codes = findings.filter((f) => f.severity !== 'info').map((f) => f.code);
+    return { path: file, line: JSON.stringify(imageRecord(j, findings)), verdict: j.check.verdict, codes, failed: failed(j, findings) };
+  });
+}
+
+function textLine(r: Judged, paint: Paint): string {
+  return `${verdictWord(r.verdict, paint)}  ${r.path}${r.codes.length > 0 ? `  ${[...new Set(r.codes)].join(', ')}` : ''}`;
+}
+
+class Summary {
+  images = 0;
+  failed = 0;
+  readonly verdicts = new Map<string, number>();
+  readonly codes = new Map<string, number>();
+
+  add(r: Judged): void {
+    this.images++;
+    if (r.failed) this.failed++;
+    this.verdicts.set(r.verdict, (this.verdicts.get(r.verdict) ?? 0) + 1);
+    for (const code of new Set(r.codes)) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
+  }
+
+  text(paint: Paint): string {
+    const verdicts = [...this.verdicts].map(([v, n]) => `${n} ${v}`).join(', ');
+    const codes = [...this.codes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, n]) => `  ${c}: ${n}`);
+    return [`${paint.bold('scanned')} ${this.images} images: ${verdicts || 'none'}; ${this.failed} failed`, ...(codes.length > 0 ? ['images by finding (errors and warnings):', ...codes] : [])].join('\n');
+  }
+}
+
+type FromWorker = { id: number; results: Judged[] } | { error: string };
+
+/** Results come back in any order; they are printed in walk order. */
+async function inWorkers(tasks: Task[], profile: Profile, jobs: number, emit: (r: Judged[]) => boolean): Promise<void> {
+  const pending = [...tasks];
+  const done = new Map<number, Judged[]>();
+  let next = 0;
+  const flush = () => {
+    for (let r = done.get(next); r; r = done.get(next)) {
+      done.delete(next++);
+      emit(r);
+    }
+  };
+  const source = `import(${JSON.stringify(import.meta.url)}).then((m) => m.scanWorker())`;
+  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () =>
+    new Worker(source, { eval: true, workerData: { profile, cwd: process.cwd() } }));
+  try {
+    await Promise.all(workers.map((worker) => new Promise<void>((ok, fail) => {
+      const give = () => {
+        const task = pending.shift();
+        if (task) worker.postMessage(task);
+        else ok();
+      };
+      worker.on('message', (m: FromWorker) => {
+        if ('error' in m) return fail(new Error(m.error));
+        done.set(m.id, m.results);
+        flush();
+        give();
+      });
+      worker.on('error', fail);
+      give();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** The worker's side: judge each task it is given, with one facts cache for all of them. */
+export function scanWorker(): void {
+  const { profile, cwd } = workerData as { profile: Profile; cwd: string };
+  const cache = newJudgeCache();
+  parentPort?.on('message', (task: Task) => {
+    try {
+      parentPort?.postMessage({ id: task.id, results: judgeTask(task, profile, cwd, cache) });
+    } catch (error) {
+      parentPort?.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    }
+  });
+}
