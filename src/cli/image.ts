@@ -3,7 +3,7 @@ import type { Profile } from '../model/profile.js';
 import type { ChainNode } from '../model/chain.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { Verdict } from '../model/result.js';
-import { CATALOG, docsPath, describe } from '../engine/catalog.js';
+import { CATALOG, docsPath } from '../engine/catalog.js';
 import { loadProfile } from '../host/profiles.js';
 import { judgeImage, newJudgeCache, type ImageJudgement } from '../image/judge.js';
 import type { ImageFinding } from '../image/safety.js';
@@ -36,7 +36,7 @@ export async function runImage(paths: string[], options: ImageOptions): Promise<
 }
 
 /** An error finding, or a verdict that fails, fails the image. */
-export function failed(j: ImageJudgement, findings = reported(j)): boolean {
+export function failed(j: ImageJudgement, findings: readonly { severity: Severity }[] = shown(j)): boolean {
   return j.check.verdict === 'fails' || findings.some((f) => f.severity === 'error');
 }
 
@@ -54,31 +54,40 @@ export interface ReportedFinding {
 /** Engine codes the image findings already say better (format-probed, raw-probed: image-format-probed and QEMU's own warning in messages). */
 const COVERED = new Set(['format-probed', 'raw-probed', 'backing-loop']);
 
-/** The image findings, then the engine's findings about opening it that they do not repeat, with their wording. */
+/** The image findings, then the engine's findings about opening it that they do not repeat. */
+export function shown(j: ImageJudgement): (ImageFinding | Finding)[] {
+  const engine = j.check.findings.filter((f) => !COVERED.has(f.code));
+  return engine.length === 0 ? j.findings : [...j.findings, ...engine];
+}
+
+/** The shown findings with their wording. */
 export function reported(j: ImageJudgement): ReportedFinding[] {
-  return [
-    ...j.findings.map(withWording),
-    ...j.check.findings.filter((f) => !COVERED.has(f.code)).map((f: Finding) => ({ ...f, ...describe(f) })),
-  ];
+  return shown(j).map((f) => ({ ...f, ...wording(f) }));
 }
 
 type Entry = (typeof CATALOG)[keyof typeof CATALOG];
 type Wording = Pick<ReportedFinding, 'title' | 'message' | 'fix' | 'docs'>;
 
-/** A scan words the same finding with the same arguments thousands of times (image-format-probed on every image). */
-const wordings = new Map<string, Wording>();
+/**
+ * A scan words the same finding with the same arguments thousands of times (image-format-probed on every
+ * image): each wording is made, and serialized, once per run.
+ */
+const wordings = new Map<string, { wording: Wording; json: string }>();
 
-function withWording(f: ImageFinding): ReportedFinding {
+function worded(f: ImageFinding | Finding): { wording: Wording; json: string } {
   const key = `${f.code}\0${Object.values(f.args).join('\0')}`;
-  let wording = wordings.get(key);
-  if (!wording) {
-    wording = wordingOf(f);
-    wordings.set(key, wording);
+  let known = wordings.get(key);
+  if (!known) {
+    const made = wordingOf(f);
+    known = { wording: made, json: JSON.stringify(made) };
+    wordings.set(key, known);
   }
-  return { ...f, ...wording };
+  return known;
 }
 
-function wordingOf(f: ImageFinding): Wording {
+const wording = (f: ImageFinding | Finding): Wording => worded(f).wording;
+
+function wordingOf(f: ImageFinding | Finding): Wording {
   const entry = (CATALOG as Partial<Record<string, Entry>>)[f.code];
   // Until the image codes are in the catalog, their arguments stand in for the sentence.
   if (!entry) return { title: f.code, message: Object.entries(f.args).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; '), fix: '', docs: `docs/findings/${f.code}.md` };
@@ -86,7 +95,11 @@ function wordingOf(f: ImageFinding): Wording {
 }
 
 /** One image as `image --json` and `scan --json` print it. */
-export function imageRecord(j: ImageJudgement, findings = reported(j)): Record<string, unknown> {
+export function imageRecord(j: ImageJudgement, findings: ReportedFinding[] = reported(j)): Record<string, unknown> {
+  return { ...recordHead(j), findings };
+}
+
+function recordHead(j: ImageJudgement): Record<string, unknown> {
   return {
     blockgate: JSON_FORMAT_VERSION,
     path: j.path,
@@ -96,8 +109,16 @@ export function imageRecord(j: ImageJudgement, findings = reported(j)): Record<s
     command: j.command,
     verdict: j.check.verdict,
     messages: j.check.messages,
-    findings,
   };
+}
+
+/**
+ * JSON.stringify(imageRecord(j)) on one line, built from pieces: the wording part of each finding is
+ * serialized once per run (test/integration/hostile-images.test.ts holds the two equal).
+ */
+export function imageLine(j: ImageJudgement, findings: (ImageFinding | Finding)[] = shown(j)): string {
+  const parts = findings.map((f) => `${JSON.stringify(f).slice(0, -1)},${worded(f).json.slice(1)}`);
+  return `${JSON.stringify(recordHead(j)).slice(0, -1)},"findings":[${parts.join(',')}]}`;
 }
 
 const VERDICT_WORDS: Record<Verdict, string> = { opens: 'OPENS', 'opens-read-only': 'OPENS READ-ONLY', fails: 'FAILS' };
@@ -131,7 +152,8 @@ export function imageText(j: ImageJudgement, paint: Paint): string {
 
 function chainLines(chain: ChainNode[], paint: Paint): string[] {
   return chain.flatMap((node, i) => {
-    const indent = i === 0 ? '  ' : `  ${'   '.repeat(i - 1)}   `;
+    // Deep chains stop indenting after 8 levels, so that a 256-deep chain stays readable.
+    const indent = i === 0 ? '  ' : `  ${'   '.repeat(Math.min(i, 8) - 1)}   `;
     const size = node.virtualSize !== undefined ? `  ${humanSize(node.virtualSize)}` : '';
     const out = [`${indent}${node.filename}  ${paint.bold(node.format)}${size}${node.encrypted ? '  encrypted' : ''}`];
     if (node.dataFile !== undefined) out.push(`${indent}   data file '${node.dataFile}'`);

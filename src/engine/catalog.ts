@@ -153,7 +153,7 @@ export const CATALOG: Record<FindingCode, Entry> = {
     title: 'External data file names a protocol or json:',
     explain: (a) => a['opensAs'] === 'literal-path'
       ? `the data file '${a['dataFile']}' looks like ${a['protocol']}, but QEMU ${a['qemu']} opens header data-file names as literal paths (CVE-2024-4467 fix), so it points at an odd local file.`
-      : `the data file '${a['dataFile']}' is a ${a['protocol']} name that QEMU before the CVE-2024-4467 fix (7.2.13, 9.1) opens as a protocol or block graph.`,
+      : `the data file '${a['dataFile']}' is a ${a['protocol']} name that QEMU before the CVE-2024-4467 fix (7.2.13, 8.2.6, 9.0.2, 9.1) opens as a protocol or block graph.`,
     fix: () => 'reject the image; update QEMU to a version with the CVE-2024-4467 fix',
   },
   'extent-outside-folder': {

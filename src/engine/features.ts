@@ -20,6 +20,11 @@ export interface QemuFeatures {
   permissionErrors: boolean;
   /** Machine-created devices fail with "Initialization of device X failed: " before the reason: 2.9 to 5.0. */
   implicitDevicePrefix: boolean;
+  /**
+   * Header data-file names and vmdk extent names are literal local paths, never json: or a protocol
+   * (CVE-2024-4467, "block: Parse filenames only when explicitly requested": 7.2.13, 8.2.6, 9.0.2, 9.1).
+   */
+  literalChildNames: boolean;
 }
 
 /** Asked once per node on hot paths: computed once per profile. */
@@ -41,6 +46,7 @@ function derive(qemu: QemuFacts): QemuFeatures {
     rawProbeWarning: atLeast(v, '2.3'),
     permissionErrors: atLeast(v, '2.9'),
     implicitDevicePrefix: atLeast(v, '2.9') && !atLeast(v, '5.1'),
+    literalChildNames: atLeast(v, '9.1') || [['7.2.13', '8.0'], ['8.2.6', '9.0'], ['9.0.2', '9.1']].some(([from = '', to = '']) => atLeast(v, from) && !atLeast(v, to)),
   };
   const { source: _source, unconfirmed: _unconfirmed, ...overrides } = qemu.features ?? {};
   return { ...implied, ...overrides };

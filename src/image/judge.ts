@@ -24,8 +24,8 @@ export type FileReader = (filename: string, format?: ProbeFormat) => ImageFacts;
 
 /** What one run learns about files, shared between the images of a scan: each base image is read once. */
 export interface JudgeCache {
-  /** Facts by format and absolute path ("qcow2\0/a/b.qcow2", "\0/a/b.qcow2" when probed); undefined: not read. */
-  facts: Map<string, ImageFacts | undefined>;
+  /** Facts by absolute path, then by the format whose header was read ('' when probed). */
+  facts: Map<string, Map<string, ImageFacts>>;
   /** Real path (symlinks followed) by absolute path. */
   places: Map<string, string>;
 }
@@ -119,7 +119,7 @@ class FileGuard {
     private readonly top: string,
     private readonly where: (full: string) => string,
     private readonly options: JudgeOptions,
-    private readonly cache: Map<string, ImageFacts | undefined>,
+    private readonly cache: JudgeCache['facts'],
   ) {
     this.reader = options.read ?? ((name, format) => readImageFacts(name, cwd, format));
   }
@@ -141,19 +141,20 @@ class FileGuard {
       this.refusedNames.add(full);
       return undefined;
     }
-    let facts = this.cached(full, format);
+    let read = this.cache.get(full);
+    if (!read) {
+      read = new Map();
+      this.cache.set(full, read);
+    }
+    let facts = read.get(format ?? '');
     if (!facts) {
       // A format that is the probed winner reads the same header: the probed read serves both.
-      const probed = format === undefined ? undefined : this.cache.get(`\0${full}`);
+      const probed = read.get('');
       facts = probed && probed.header?.format === format ? probed : this.reader(name, format);
-      this.cache.set(`${format ?? ''}\0${full}`, facts);
+      read.set(format ?? '', facts);
     }
     this.latest.set(full, facts);
     return facts;
-  }
-
-  private cached(full: string, format: string | undefined): ImageFacts | undefined {
-    return this.cache.get(`${format ?? ''}\0${full}`);
   }
 
   /** What was last read for this name in this judgement, without reading. */
@@ -175,7 +176,7 @@ function isLocalPath(filename: string): boolean {
 }
 
 function inside(file: string, folder: string): boolean {
-  return file === folder || file.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+  return file === folder || (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47 /* / */));
 }
 
 /**

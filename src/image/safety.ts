@@ -102,7 +102,7 @@ function formatFindings(node: ChainNode, expected: string | undefined, index: nu
   if (index === 0 && expected === undefined) {
     out.push(finding('image-format-probed', 'info', node.filename, { format: node.format, alternatives: headers.join(', ') }));
   }
-  const byName = index === 0 && expected === undefined ? EXTENSION_FORMATS[path.extname(node.filename).toLowerCase()] : undefined;
+  const byName = winner && index === 0 && expected === undefined ? EXTENSION_FORMATS[path.extname(node.filename).toLowerCase()] : undefined;
   const claimed = expected ?? byName;
   const claimedBy = expected === undefined ? 'file name' : index === 0 ? 'declared format' : 'backing format recorded in the parent image';
   if (headers.length > 1) {
@@ -239,7 +239,7 @@ function classify(written: string, dir: string, ctx: Ctx, resolved?: string): Re
 const real = (full: string, ctx: Ctx): string => ctx.facts.realPaths?.get(full) ?? full;
 
 function inside(file: string, folder: string): boolean {
-  return file === folder || file.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+  return file === folder || (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47 /* / */));
 }
 
 /** The drivers, local filenames and servers a json: graph names, at any depth, dotted keys included. */

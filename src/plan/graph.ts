@@ -3,12 +3,16 @@ import type { ImageFacts, ImageHeader } from '../model/image.js';
 import type { QemuFacts } from '../model/profile.js';
 import { classifyFilename, resolveBacking } from './filename.js';
 import { driverRole } from './drivers.js';
+import { qemuFeatures } from '../engine/features.js';
 import { flattenJson, isTree, nestOptions, optionFlag, optionString, type OptionTree } from './options.js';
 
 export interface GraphContext {
   qemu: QemuFacts;
-  /** What the host knows about a local filename; undefined when it was not looked at (remote, or no host). */
-  facts: (filename: string) => ImageFacts | undefined;
+  /**
+   * What the host knows about a local filename; undefined when it was not looked at (remote, or no host).
+   * `literal`: the name is a path even if it looks like a URL or json: (the file driver named, or a header name after CVE-2024-4467).
+   */
+  facts: (filename: string, literal?: boolean) => ImageFacts | undefined;
   /** Nodes defined by earlier -blockdev options, by node-name. */
   nodeNames: Map<string, BlockNode>;
   /** qemu-img info opens with BDRV_O_NO_BACKING; most opens follow the chain. */
@@ -28,10 +32,12 @@ export interface NodeSpec {
   position: 'format' | 'protocol';
   /** Resolved filenames above this node in a backing chain, to stop loops. */
   chain?: string[];
+  /** QEMU's parse_filename is false: no json:, no protocol prefix, the name is a path (header data files and extents since CVE-2024-4467). */
+  literal?: boolean;
 }
 
-/** Backing chains deeper than this are reported as loops; QEMU itself has no limit but the stack. */
-const MAX_CHAIN = 256;
+/** Backing chains deeper than this are reported as loops; QEMU itself has no limit but memory (a 1,000-deep chain opens). */
+const MAX_CHAIN = 4096;
 /** vmdk_open parses extents only from descriptor files; sparse files with an embedded descriptor are their own extent. */
 const SELF_EXTENT = ['monolithicSparse', 'streamOptimized'];
 /** Only RW extents of these types are opened (vmdk.c vmdk_parse_extents). */
@@ -40,7 +46,7 @@ const OPENED_EXTENTS = ['FLAT', 'SPARSE', 'VMFS', 'VMFSSPARSE', 'SESPARSE'];
 export function buildNode(spec: NodeSpec, ctx: GraphContext): BlockNode {
   let { options, filename } = spec;
   let planError: BlockNode['planError'];
-  if (filename?.startsWith('json:')) {
+  if (filename?.startsWith('json:') && !spec.literal) {
     const parsed = parseJsonFilename(filename.slice(5));
     if (typeof parsed === 'string') planError = { code: 'json-invalid', text: parsed };
     else options = mergeOptions(parsed, options);
@@ -61,7 +67,7 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
   const node = emptyNode(spec);
   if (driver) {
     const named: BlockNode = { ...node, driver, role: driverRole(driver), selectedBy: 'driver-option' };
-    return driver === 'file' || driver === 'host_device' ? withLocalFacts(named, ctx) : named;
+    return driver === 'file' || driver === 'host_device' ? withLocalFacts(named, ctx, spec.literal) : named;
   }
   const name = spec.filename ?? '';
   const facts = ctx.facts(name);
@@ -73,8 +79,8 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
 }
 
 /** A local file QEMU will open: whether it exists, and the error the kernel gives when it cannot be read. */
-function withLocalFacts(node: BlockNode, ctx: GraphContext): BlockNode {
-  const facts = node.filename ? ctx.facts(node.filename) : undefined;
+function withLocalFacts(node: BlockNode, ctx: GraphContext, literal = false): BlockNode {
+  const facts = node.filename ? ctx.facts(node.filename, literal) : undefined;
   if (!facts) return node;
   if (facts.error) return { ...node, exists: true, planError: { code: 'file-unreadable', text: `Could not open '${node.filename}': ${facts.error}` } };
   return { ...node, exists: facts.exists };
@@ -109,18 +115,22 @@ function headerChildren(node: BlockNode, header: ImageHeader | undefined, spec: 
   const out: BlockNode[] = [];
   const backing = backingNode(node, header, spec, ctx);
   if (backing) out.push(backing);
-  if (header?.dataFile && ctx.openDataFile) {
-    out.push(buildNode({ ...inherit(spec, 'data-file'), options: {}, filename: header.dataFile, position: 'protocol' }, ctx));
-  }
+  if (header?.dataFile && ctx.openDataFile) out.push(childByName(spec, 'data-file', `${spec.id}/data-file`, header.dataFile, ctx));
   if (header?.extents && !SELF_EXTENT.includes(header.createType ?? '')) {
     header.extents
       .filter((e) => e.access === 'RW' && OPENED_EXTENTS.includes(e.type))
       .forEach((e, i) => {
-        const filename = resolveBacking(node.filename ?? '', e.filename);
-        out.push(buildNode({ ...inherit(spec, 'extent'), id: `${spec.id}/extent.${i}`, options: {}, filename, position: 'protocol' }, ctx));
+        out.push(childByName(spec, 'extent', `${spec.id}/extent.${i}`, resolveBacking(node.filename ?? '', e.filename), ctx));
       });
   }
   return out;
+}
+
+/** A data file or extent named in a header; since the CVE-2024-4467 fix the name is a literal path (only a device is told apart). */
+function childByName(spec: NodeSpec, role: ChildRole, id: string, filename: string, ctx: GraphContext): BlockNode {
+  const literal = qemuFeatures(ctx.qemu).literalChildNames && !filename.startsWith('/dev/');
+  const options: OptionTree = literal ? { driver: 'file' } : {};
+  return buildNode({ ...inherit(spec, role), id, options, filename, position: 'protocol', literal }, ctx);
 }
 
 function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode | undefined {

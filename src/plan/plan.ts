@@ -9,7 +9,7 @@ import { atLeast } from '../engine/version.js';
 const TOOLS = ['qemu-img', 'qemu-io', 'qemu-nbd', 'qemu-storage-daemon'];
 
 /** Parses `PROGRAM ARGS...` into the drives the program would open on the profile's stack. */
-export function planCommand(argv: string[], profile: Profile, facts: (filename: string) => ImageFacts | undefined): Plan {
+export function planCommand(argv: string[], profile: Profile, facts: (filename: string, literal?: boolean) => ImageFacts | undefined): Plan {
   const [command, ...args] = argv;
   if (!command) throw new InputError('no command given: put the command to check after --');
   const program = command.replace(/^.*\//, '');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFacts } from '../../src/host/image-facts.js';
 import { bundledProfiles } from '../../src/host/profiles.js';
 import { judgeImage, type JudgeOptions } from '../../src/image/judge.js';
-import { failed, imageRecord } from '../../src/cli/image.js';
+import { failed, imageLine, imageRecord } from '../../src/cli/image.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { ProbeFormat } from '../../src/model/image.js';
 
@@ -190,6 +190,15 @@ describe('a benign overlay', () => {
     const record = imageRecord(judge('benign.qcow2')) as { chain: { filename: string; format: string; backingFormat?: string }[]; verdict: string };
     expect(record.chain.map((n) => [n.filename, n.format])).toEqual([['benign.qcow2', 'qcow2'], ['base.qcow2', 'qcow2']]);
     expect(record.verdict).toBe('opens');
+  });
+});
+
+describe('scan --json lines', () => {
+  it('are JSON.stringify of the image --json record, for every image of the corpus', () => {
+    for (const name of readdirSync(dir).filter((n) => !/^deep0*[1-9]/.test(n))) {
+      const j = judge(name);
+      expect(imageLine(j), name).toBe(JSON.stringify(imageRecord(j)));
+    }
   });
 });
 

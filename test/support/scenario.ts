@@ -16,7 +16,7 @@ export function check(profile: string, command: string, files: ImageFacts[] = []
   const p = bundledProfiles()[profile];
   if (!p) throw new Error(`no bundled profile ${profile}`);
   const byName = new Map(files.map((f) => [f.filename, f]));
-  const facts = (name: string) => byName.get(name) ?? (name.includes('://') || name.startsWith('json:') ? undefined : { filename: name, exists: false });
+  const facts = (name: string, literal?: boolean) => byName.get(name) ?? (!literal && (name.includes('://') || name.startsWith('json:')) ? undefined : { filename: name, exists: false });
   return evaluate(planCommand(command.split(' '), p, facts), p);
 }
 

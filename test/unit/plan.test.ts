@@ -107,3 +107,11 @@ describe('the engine walks the chain under every drive', () => {
     expectOpen('rhel-9', 'qemu-kvm -drive file=o.qcow2,format=qcow2,if=virtio', [overlay('json:{"file.driver":"ssh","file.path":"/d.img","file.host":"h"}', 'raw')]).toFail(
       "qemu-kvm: -drive file=o.qcow2,format=qcow2,if=virtio: Could not open backing file: Unknown driver 'ssh'"));
 });
+
+describe('header names after the CVE-2024-4467 fix (QEMU 7.2.13+)', () => {
+  it('a json: data-file name is a literal local path on Debian 7.2.22', () =>
+    expectOpen('debian-12', 'qemu-system-x86_64 -drive file=t.qcow2,format=qcow2,if=none', [image('t.qcow2', 'qcow2', { dataFile: 'json:{"driver":"nbd"}' })]).toFail(
+      `qemu-system-x86_64: -drive file=t.qcow2,format=qcow2,if=none: Could not open 'json:{"driver":"nbd"}': No such file or directory`));
+  it('before the fix (7.2.0 on RHEL 9.2) it is parsed', () =>
+    expect(drivers('rhel-9.2', 'qemu-kvm -drive file=t.qcow2,format=qcow2,if=none', [image('t.qcow2', 'qcow2', { dataFile: 'nbd://h/x' })])).toEqual(['file:rw qcow2:rw nbd:rw']));
+});
