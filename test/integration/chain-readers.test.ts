@@ -23,20 +23,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChainNatively } from '../../src/host/native-chain.js';
 import { readChainWithQemuImg } from '../../src/host/qemu-img-info.js';
 import type { ImageChain } from '../../src/model/chain.js';
+import { QEMU_IMG, createImage } from '../support/qemu-img.js';
 
-const QEMU_IMG = '/usr/bin/qemu-img';
 let dir = '';
 
-/** `qemu-img create`, retried on the 7.2 stable-branch LUKS benchmark bug (see image-reader.test.ts). */
 function create(...args: string[]): void {
-  for (let attempt = 1; ; attempt++) {
-    const r = spawnSync(QEMU_IMG, ['create', '-q', ...args], { cwd: dir, encoding: 'utf8' });
-    if (r.error) throw r.error;
-    if (r.status === 0) return;
-    if (!r.stderr.includes('Unable to get accurate CPU usage') || attempt >= 10) {
-      throw new Error(`qemu-img create ${args.join(' ')}: ${r.stderr}`);
-    }
-  }
+  createImage(dir, ...args);
 }
 
 function qemuImg(...args: string[]): string {

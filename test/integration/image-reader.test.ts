@@ -10,25 +10,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFacts } from '../../src/host/image-facts.js';
 import type { ImageHeader, ProbeFormat } from '../../src/model/image.js';
+import { QEMU_IMG, createImage } from '../support/qemu-img.js';
 
-const QEMU_IMG = '/usr/bin/qemu-img';
 let dir = '';
 
 function qemuImg(...args: string[]): string {
   return execFileSync(QEMU_IMG, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** `qemu-img create`, retried on the 7.2 stable-branch LUKS benchmark bug that fails on fast machines
- * ("Unable to get accurate CPU usage", qemu-devel 2025-01, fixed upstream in 10.0). */
 function create(...args: string[]): void {
-  for (let attempt = 1; ; attempt++) {
-    const r = spawnSync(QEMU_IMG, ['create', '-q', ...args], { cwd: dir, encoding: 'utf8' });
-    if (r.error) throw r.error;
-    if (r.status === 0) return;
-    if (!r.stderr.includes('Unable to get accurate CPU usage') || attempt >= 10) {
-      throw new Error(`qemu-img create ${args.join(' ')}: ${r.stderr}`);
-    }
-  }
+  createImage(dir, ...args);
 }
 
 interface QemuInfo {
