@@ -14,7 +14,7 @@
  * - `encrypted`: qemu-img prints it only when true; both readers leave it out otherwise.
  * - On failure qemu-img prints no chain at all, so only `error` is compared there.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
