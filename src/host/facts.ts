@@ -1,5 +1,6 @@
 import type { ImageFacts } from '../model/image.js';
 import { readImageFacts } from './image-facts.js';
+import { isLocalPath } from '../plan/filename.js';
 
 /** Memoised image facts for the filenames a plan names, read relative to the program's working directory. */
 export function factsReader(cwd: string): (filename: string, literal?: boolean) => ImageFacts | undefined {
@@ -11,10 +12,3 @@ export function factsReader(cwd: string): (filename: string, literal?: boolean) 
   };
 }
 
-/** Only plain paths are looked at: never a URL, a json: filename or anything with a protocol prefix. */
-function isLocalPath(filename: string): boolean {
-  if (filename === '' || filename.startsWith('json:')) return false;
-  const colon = filename.indexOf(':');
-  const slash = filename.indexOf('/');
-  return colon < 0 || (slash >= 0 && slash < colon);
-}

@@ -4,6 +4,7 @@ import type { ImageFacts, ProbeFormat } from '../model/image.js';
 import type { ByteSource } from '../image/byte-source.js';
 import { readHeader } from '../image/header.js';
 import { PROBE_BUF_SIZE, probeFormats } from '../image/probe.js';
+import { hasProtocol } from '../plan/filename.js';
 
 /** Most bytes read from one image, whatever its header claims (readHeader has its own, smaller budget). */
 const READ_CAP = 8 * 1024 * 1024;
@@ -38,11 +39,6 @@ function strerror(err: unknown): string {
 
 const errnoCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 
-/** path_has_protocol (block.c:157): a ':' before any '/' makes a protocol prefix (or json:). */
-function hasProtocol(filename: string): boolean {
-  const m = /[:/]/.exec(filename);
-  return m?.[0] === ':';
-}
 
 function kindOf(st: fs.Stats): NonNullable<ImageFacts['kind']> {
   if (st.isFile()) return 'file';

@@ -15,6 +15,7 @@ import { readImageFacts } from '../host/image-facts.js';
 import { planCommand } from '../plan/plan.js';
 import { evaluate } from '../engine/evaluate.js';
 import { imageFindings, type ImageFinding, type NodeFacts } from './safety.js';
+import { isLocalPath } from '../plan/filename.js';
 
 /** Deep enough for any real snapshot chain; the engine reports deeper ones as loops at the same depth. */
 export const MAX_DEPTH = 256;
@@ -167,13 +168,6 @@ class FileGuard {
   }
 }
 
-/** Only plain paths: never a URL, a json: filename or a protocol prefix (host/facts.ts isLocalPath). */
-function isLocalPath(filename: string): boolean {
-  if (filename === '' || filename.startsWith('json:')) return false;
-  const colon = filename.indexOf(':');
-  const slash = filename.indexOf('/');
-  return colon < 0 || (slash >= 0 && slash < colon);
-}
 
 function inside(file: string, folder: string): boolean {
   return file === folder || (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47 /* / */));

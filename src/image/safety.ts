@@ -9,6 +9,7 @@ import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts } from '../model/image.js';
 import type { Severity } from '../model/finding.js';
 import { atLeast } from '../engine/version.js';
+import { hasProtocol } from '../plan/filename.js';
 
 export const IMAGE_FINDING_CODES = [
   'image-format-probed', 'image-format-ambiguous',
@@ -215,11 +216,6 @@ type Reference =
   | { kind: 'device'; path: string }
   | { kind: 'path'; path: string; absolute: boolean; outside: boolean };
 
-/** path_has_protocol (block.c): a ':' before any '/' makes a protocol prefix. */
-function hasProtocol(name: string): boolean {
-  const m = /[:/]/.exec(name);
-  return m?.[0] === ':';
-}
 
 /** How QEMU reads a name found in a header (bdrv_find_protocol, file-posix hdev_probe_device), as a place on the host. */
 function classify(written: string, dir: string, ctx: Ctx, resolved?: string): Reference {

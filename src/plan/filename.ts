@@ -11,11 +11,14 @@ export type FilenameKind =
  * How bdrv_find_protocol reads a filename (block.c:945-1004 in 7.2): a device node wins even with a prefix,
  * then a prefix counts only when ':' comes before any '/', else it is a local file.
  */
-/** block.c path_has_protocol: a ':' before any '/'. */
-function hasProtocol(name: string): boolean {
-  const colon = name.indexOf(':');
-  const slash = name.indexOf('/');
-  return colon > 0 && (slash < 0 || colon < slash);
+/** block.c path_has_protocol: a ':' before any '/' makes a protocol prefix (json: included). */
+export function hasProtocol(name: string): boolean {
+  return /[:/]/.exec(name)?.[0] === ':';
+}
+
+/** A plain local path: never a URL, a json: filename or any other protocol prefix. */
+export function isLocalPath(name: string): boolean {
+  return name !== '' && !hasProtocol(name);
 }
 
 export function classifyFilename(name: string, facts?: ImageFacts): FilenameKind {
