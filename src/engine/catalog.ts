@@ -1,17 +1,10 @@
-import type { Finding, FindingCode } from '../model/finding.js';
+import type { Finding, FindingCode, QEMU_CODES } from '../model/finding.js';
+import type { CatalogEntry } from './catalog-entry.js';
+import { LIBVIRT_CATALOG } from '../stack/libvirt/catalog.js';
+import { LIBGUESTFS_CATALOG } from '../stack/libguestfs/catalog.js';
+import { V2V_CATALOG } from '../stack/v2v/catalog.js';
 
-type Args = Record<string, string>;
-
-interface Entry {
-  title: string;
-  /** One sentence: what happened and why, in the user's terms. */
-  explain: (a: Args) => string;
-  /** What to do about it, as commands where there is one. */
-  fix: (a: Args) => string;
-}
-
-/** All wording for findings. The Record type makes a code without text a compile error. */
-export const CATALOG: Record<FindingCode, Entry> = {
+const QEMU_CATALOG: Record<(typeof QEMU_CODES)[number], CatalogEntry> = {
   'driver-not-whitelisted': {
     title: 'Driver not whitelisted',
     explain: (a) => `'${a['driver']}' is on neither whitelist of this QEMU build, so it refuses the node read-write and read-only.`,
@@ -182,6 +175,9 @@ export const CATALOG: Record<FindingCode, Entry> = {
     fix: () => 'point the backing file somewhere else: qemu-img rebase -u -b BASE -F FMT IMAGE',
   },
 };
+
+/** All wording for findings. The Record type makes a code without text a compile error. */
+export const CATALOG: Record<FindingCode, CatalogEntry> = { ...QEMU_CATALOG, ...LIBVIRT_CATALOG, ...LIBGUESTFS_CATALOG, ...V2V_CATALOG };
 
 export function docsPath(code: FindingCode): string {
   return `docs/findings/${code}.md`;

@@ -1,11 +1,18 @@
+import { LIBVIRT_CODES } from '../stack/libvirt/codes.js';
+import { LIBGUESTFS_CODES } from '../stack/libguestfs/codes.js';
+import { V2V_CODES } from '../stack/v2v/codes.js';
+
 /** Findings are data: a stable code, a severity and arguments. All wording lives in engine/catalog.ts. */
 
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The layer of the stack that decided. */
-export type Layer = 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input' | 'image' | 'libvirt';
+export type Layer =
+  | 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input' | 'image'
+  | 'libvirt' | 'libguestfs' | 'virt-v2v' | 'nbdkit';
 
-export const FINDING_CODES = [
+/** Codes of the QEMU layers and of image files. */
+export const QEMU_CODES = [
   'driver-not-whitelisted',
   'driver-read-only-only',
   'auto-read-only-fallback',
@@ -41,6 +48,12 @@ export const FINDING_CODES = [
   'header-field-out-of-range',
 ] as const;
 
+/**
+ * Codes of the layers above QEMU live beside their planners (src/stack/<layer>/codes.ts), each with its own
+ * catalog part, so the layers grow without touching one shared list.
+ */
+export const FINDING_CODES = [...QEMU_CODES, ...LIBVIRT_CODES, ...LIBGUESTFS_CODES, ...V2V_CODES] as const;
+
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 export interface Finding {
@@ -49,5 +62,7 @@ export interface Finding {
   layer: Layer;
   /** BlockNode.id the finding is about, when it is about one node. */
   node?: string;
+  /** StackStep.id of the pipeline step the finding belongs to (libvirt, appliance, nbdkit, output, ...). */
+  step?: string;
   args: Record<string, string>;
 }
