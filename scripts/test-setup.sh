@@ -434,6 +434,14 @@ main() {
   build_oracle rhel7 "$RHEL7_RW" "$RHEL7_RO" 0
   build_oracle rhel9-tools "$RHEL9_RW" "$RHEL9_RO" 1
 
+  # The layers above QEMU (libvirt, libguestfs, virt-v2v, nbdkit) and their fixtures: one script each,
+  # idempotent and quick when everything is in place.
+  local step
+  for step in "$(dirname -- "${BASH_SOURCE[0]}")"/setup/*.sh; do
+    [[ -e $step ]] || continue
+    BLOCKGATE_CACHE="$CACHE" bash "$step"
+  done
+
   local name m
   for name in debian rhel9 rhel7 rhel9-tools; do
     m="$ORACLES/$name/build.json"

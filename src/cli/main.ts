@@ -21,8 +21,9 @@ program
   .option('-p, --profile <name|file>', 'bundled profile name or profile file (default: this machine, inspected and cached)')
   .option('--json', 'print the versioned JSON result')
   .option('-C, --cwd <dir>', 'folder the command would run in (relative image names)', process.cwd())
-  .argument('<command...>', 'the command to check, after --')
-  .action(async (command: string[], options: { profile?: string; json?: boolean; cwd: string }) => {
+  .option('--domain <file>', 'a libvirt domain XML (- for standard input: virsh dumpxml GUEST | blockgate check --domain -)')
+  .argument('[command...]', 'the command to check, after --: qemu-system-*, qemu-kvm, qemu-img/io/nbd, guestfish and virt-* tools, virt-v2v')
+  .action(async (command: string[], options: { profile?: string; json?: boolean; cwd: string; domain?: string }) => {
     const { runCheck } = await import('./check.js');
     await runCheck(command, options);
   });

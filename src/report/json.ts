@@ -1,11 +1,11 @@
 import type { CheckResult } from '../model/result.js';
+import type { Finding } from '../model/finding.js';
 import { describe } from '../engine/catalog.js';
 
 /** Bumped when a field changes meaning or goes away; new fields do not bump it. Documented in docs/json-output.md. */
 export const JSON_FORMAT_VERSION = 1;
 
 export function checkJson(result: CheckResult): string {
-  const nodes = result.drives.flatMap((d) => d.nodes.map((n) => ({ drive: d.drive.location, ...n })));
   return JSON.stringify({
     blockgate: JSON_FORMAT_VERSION,
     profile: result.profile,
@@ -13,7 +13,7 @@ export function checkJson(result: CheckResult): string {
     ...(result.plan.subcommand ? { subcommand: result.plan.subcommand } : {}),
     verdict: result.verdict,
     messages: result.messages,
-    nodes,
+    nodes: nodeRows(result),
     drives: result.drives.map((d) => ({
       location: d.drive.location,
       kind: d.drive.kind,
@@ -22,9 +22,15 @@ export function checkJson(result: CheckResult): string {
       devices: d.drive.attachments.map((a) => ({ kind: a.kind, origin: a.origin })),
       nodes: d.nodes.map((n) => n.id),
     })),
-    findings: result.findings.map((f) => {
-      const text = describe(f);
-      return { ...f, title: text.title, message: text.message, fix: text.fix, docs: text.docs };
-    }),
+    findings: result.findings.map(findingJson),
   }, null, 2);
+}
+
+export function nodeRows(result: CheckResult) {
+  return result.drives.flatMap((d) => d.nodes.map((n) => ({ drive: d.drive.location, ...n })));
+}
+
+export function findingJson(f: Finding) {
+  const text = describe(f);
+  return { ...f, title: text.title, message: text.message, fix: text.fix, docs: text.docs };
 }

@@ -7,7 +7,7 @@ import type { Paint } from './paint.js';
 const VERDICT_WORDS = { opens: 'OPENS', 'opens-read-only': 'OPENS READ-ONLY', fails: 'FAILS' } as const;
 
 /** One tree per drive, each node with driver, access, verdict and deciding layer; then what the program prints, then findings. */
-export function checkText(result: CheckResult, paint: Paint): string {
+export function checkText(result: CheckResult, paint: Paint, show = { findings: true }): string {
   const lines: string[] = [];
   for (const drive of result.drives) lines.push(...driveTree(drive, paint), '');
   lines.push(`${paint.bold('verdict')}: ${verdictWord(result.verdict, paint)} on ${result.profile}`);
@@ -15,7 +15,7 @@ export function checkText(result: CheckResult, paint: Paint): string {
     lines.push('', `${paint.bold(result.plan.program)} would print:`, ...result.messages.map((m) => `  ${m}`));
   }
   const findings = result.findings.filter((f) => f.severity !== 'info' || result.findings.length < 8);
-  if (findings.length > 0) lines.push('', paint.bold('findings:'), ...findings.flatMap((f) => findingLines(f, paint)));
+  if (show.findings && findings.length > 0) lines.push('', paint.bold('findings:'), ...findings.flatMap((f) => findingLines(f, paint)));
   return lines.join('\n');
 }
 
@@ -44,13 +44,13 @@ function describeNode(node: BlockNode, result: NodeResult | undefined, paint: Pa
   return `${role}${paint.bold(node.driver)} (${node.role}, ${access})${name}  ${verdict}`;
 }
 
-function findingLines(finding: Finding, paint: Paint): string[] {
+export function findingLines(finding: Finding, paint: Paint): string[] {
   const text = describe(finding);
   const tag = finding.severity === 'error' ? paint.red('error') : finding.severity === 'warning' ? paint.yellow('warning') : paint.dim('info');
   return [`  ${tag} ${finding.code}${finding.node ? ` [${finding.node}]` : ''}: ${text.message}`, `      fix: ${text.fix}`, `      see: ${text.docs}`];
 }
 
-function verdictWord(verdict: CheckResult['verdict'], paint: Paint): string {
+export function verdictWord(verdict: CheckResult['verdict'], paint: Paint): string {
   const word = VERDICT_WORDS[verdict];
   return verdict === 'fails' ? paint.red(word) : verdict === 'opens' ? paint.green(word) : paint.yellow(word);
 }
