@@ -105,6 +105,15 @@ program
   });
 
 program
+  .command('explain')
+  .description('from an error message or a whole log to the cause, the layer and the fix; exit 1 when nothing is recognised')
+  .argument('[message...]', 'the message, as printed')
+  .option('--log <file>', 'read a log (- for standard input) and explain every message recognised in it')
+  .option('-p, --profile <name|file>', 'make the fixes specific to this profile (default: this machine, inspected)')
+  .option('--json', 'print JSON')
+  .action(async (message: string[], options: { log?: string; profile?: string; json?: boolean }) => (await import('./explain.js')).runExplain(message, options));
+
+program
   .command('diff')
   .description('differences in the QEMU facts of two profiles (whitelists, drivers, modules, tools enforcement); exit 1 when they differ')
   .argument('<profile-a>', 'bundled profile name or profile file')
