@@ -48,19 +48,33 @@ function kindOf(st: fs.Stats): NonNullable<ImageFacts['kind']> {
   return 'other';
 }
 
-/** A ByteSource over an open descriptor that stops returning bytes after `cap` in total. */
+/**
+ * The first bytes of a file come in one read: the probe buffer and the headers of the usual formats (qcow2 and
+ * its extensions, vmdk's embedded descriptor, qed, vdi) all lie there, so most images cost a single pread.
+ */
+const HEAD_SIZE = 4096;
+
+/** A ByteSource over an open descriptor that stops returning bytes after `cap` in total (the head counts once). */
 function fdSource(fd: number, size: number, cap: number): ByteSource {
   let left = cap;
+  const pread = (offset: number, want: number): Uint8Array => {
+    const buf = new Uint8Array(want);
+    let got = 0;
+    for (let n = 1; got < want && n > 0; got += n) n = fs.readSync(fd, buf, got, want - got, offset + got);
+    left -= got;
+    return got === want ? buf : buf.subarray(0, got);
+  };
+  let head: Uint8Array | undefined;
   return {
     size,
     read(offset, length) {
       const want = Math.min(length, size - offset, left);
       if (!Number.isSafeInteger(offset) || offset < 0 || !(want > 0)) return new Uint8Array(0);
-      const buf = new Uint8Array(want);
-      let got = 0;
-      for (let n = 1; got < want && n > 0; got += n) n = fs.readSync(fd, buf, got, want - got, offset + got);
-      left -= got;
-      return buf.subarray(0, got);
+      if (offset + want <= HEAD_SIZE) {
+        head ??= pread(0, Math.min(HEAD_SIZE, size, left));
+        return head.subarray(offset, offset + want);
+      }
+      return pread(offset, want);
     },
   };
 }

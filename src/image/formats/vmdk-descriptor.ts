@@ -4,10 +4,7 @@ import { scanExtentLine } from './vmdk-scan.js';
 /** Bytes up to the first NUL as a binary string (one char per byte), the way C code sees them. */
 export function binaryCString(b: Uint8Array): string {
   const end = b.indexOf(0);
-  const bytes = end < 0 ? b : b.subarray(0, end);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, end < 0 ? b.length : end).toString('latin1');
 }
 
 const utf8 = new TextDecoder('utf-8');

@@ -133,12 +133,13 @@ export const read: HeaderReader = (src) => {
   if (header.problems.length) return header;
   // vmdk_open sets desc_offset to 0x200 for every sparse file, whatever its header says.
   const descOffset = magic === VMDK4_MAGIC || magic === VMDK3_MAGIC ? 0x200 : 0;
-  const hint = parentHint(descriptorAt(src, descOffset, DESC_SIZE));
+  const desc = descriptorAt(src, descOffset, DESC_SIZE);
+  const hint = parentHint(desc);
   if (hint.backingFile) {
     header.backingFile = hint.backingFile;
     header.backingFormat = 'vmdk';
   }
-  const problem = hint.problem ?? cidProblem(descriptorAt(src, descOffset, DESC_SIZE - 1));
+  const problem = hint.problem ?? cidProblem(desc.slice(0, DESC_SIZE - 1));
   if (problem) header.problems.push(problem);
   return header;
 };
