@@ -54,27 +54,31 @@ function kindOf(st: fs.Stats): NonNullable<ImageFacts['kind']> {
  */
 const HEAD_SIZE = 4096;
 
+/** One buffer for every head read: a file's head is copied out piece by piece, so nothing keeps it alive. */
+const headBuffer = new Uint8Array(HEAD_SIZE);
+
 /** A ByteSource over an open descriptor that stops returning bytes after `cap` in total (the head counts once). */
 function fdSource(fd: number, size: number, cap: number): ByteSource {
   let left = cap;
-  const pread = (offset: number, want: number): Uint8Array => {
-    const buf = new Uint8Array(want);
+  const pread = (buf: Uint8Array, offset: number, want: number): number => {
     let got = 0;
     for (let n = 1; got < want && n > 0; got += n) n = fs.readSync(fd, buf, got, want - got, offset + got);
     left -= got;
-    return got === want ? buf : buf.subarray(0, got);
+    return got;
   };
-  let head: Uint8Array | undefined;
+  let headLength = -1;
   return {
     size,
     read(offset, length) {
       const want = Math.min(length, size - offset, left);
       if (!Number.isSafeInteger(offset) || offset < 0 || !(want > 0)) return new Uint8Array(0);
       if (offset + want <= HEAD_SIZE) {
-        head ??= pread(0, Math.min(HEAD_SIZE, size, left));
-        return head.subarray(offset, offset + want);
+        if (headLength < 0) headLength = pread(headBuffer, 0, Math.min(HEAD_SIZE, size, left));
+        return headBuffer.slice(offset, Math.min(offset + want, headLength));
       }
-      return pread(offset, want);
+      const buf = new Uint8Array(want);
+      const got = pread(buf, offset, want);
+      return got === want ? buf : buf.subarray(0, got);
     },
   };
 }
