@@ -18,7 +18,8 @@ export interface Agreement {
 }
 
 /** Connection errors after the whitelist passed: curl's and nbd/ssh's wording in QEMU 7.2. */
-const NETWORK_FAILURE = /CURL: Error opening file|Failed to connect to '/;
+// block/ssh.c connect_to_ssh prints "address resolution failed for HOST:PORT: ..." when the name does not resolve.
+const NETWORK_FAILURE = /CURL: Error opening file|Failed to connect to '|address resolution failed for /;
 
 /** Compares a prediction with a real run: exact stderr, the verdict, and every opened node's driver and access. */
 export function compareWithReality(predicted: CheckResult, real: Reality): Agreement {

@@ -129,7 +129,8 @@ function target_(filename: string, format: string, created: boolean): ImageUse {
 
 function one(p: ParsedToolArgs, use: Omit<ImageUse, 'filename'>): ImageUse[] {
   const filename = p.positional[0];
-  return filename === undefined ? [] : [{ format: last(p, 'f'), ...use, filename }];
+  // qemu-nbd and qemu-io take --format as well as -f (virt-v2v's lib/qemuNBD.ml passes --format).
+  return filename === undefined ? [] : [{ format: last(p, 'f') ?? last(p, 'format'), ...use, filename }];
 }
 
 function optionImage(p: ParsedToolArgs, name: string, fmt: string, extra: Partial<ImageUse>): ImageUse[] {
