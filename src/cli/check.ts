@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { loadProfile } from '../host/profiles.js';
 import { factsReader } from '../host/facts.js';
 import { planCommand } from '../plan/plan.js';
@@ -8,37 +8,49 @@ import { evaluateStack } from '../engine/stack.js';
 import { checkJson } from '../report/json.js';
 import { checkText } from '../report/text.js';
 import { stackJson, stackText } from '../report/stack.js';
-import { paintFor } from '../report/paint.js';
+import { exitStatus, parseFormat } from '../report/format.js';
+import { checkReport, stackReport } from '../report/subjects.js';
 import { InputError } from '../errors.js';
+import { printResult } from './output.js';
 import type { Profile } from '../model/profile.js';
 import type { StackPlan } from '../model/stack.js';
 import type { StackContext } from '../stack/context.js';
 import type { Verdict } from '../model/result.js';
 
-const EXIT: Record<Verdict, number> = { opens: 0, 'opens-read-only': 0, fails: 1 };
+const FAILS: Record<Verdict, boolean> = { opens: false, 'opens-read-only': false, fails: true };
 
 export interface CheckOptions {
   profile?: string;
   json?: boolean;
+  /** text, json, junit, sarif or github (--json is --format json). */
+  format?: string;
+  /** Warnings fail too (exit 1). */
+  strict?: boolean;
   cwd: string;
   domain?: string;
 }
 
 export async function runCheck(command: string[], options: CheckOptions): Promise<void> {
-  const profile = await loadProfile(options.profile);
-  const facts = factsReader(resolve(options.cwd));
-  const stack = await stackPlan(command, options, { profile, facts, env: process.env });
+  const format = parseFormat(options);
+  const domainXml = options.domain === undefined ? undefined : readInput(options.domain);
+  // Without --profile, a domain's <emulator> is the QEMU to inspect, next to this machine's libvirt.
+  const profile = domainXml !== undefined && options.profile === undefined
+    ? await (await import('../host/inspect-libvirt.js')).libvirtHostProfile((await import('../stack/libvirt/xml.js')).parseDomainXml(domainXml).emulator)
+    : await loadProfile(options.profile);
+  const cwd = resolve(options.cwd);
+  const facts = factsReader(cwd);
+  const stack = await stackPlan(command, { ...options, ...(domainXml !== undefined ? { domainXml } : {}) }, { profile, facts, env: process.env });
   if (stack) return printStack(stack, profile, options);
   const result = evaluate(planCommand(command, profile, facts), profile);
-  process.stdout.write(`${options.json ? checkJson(result) : checkText(result, paintFor(process.stdout, process.env))}\n`);
-  process.exitCode = EXIT[result.verdict];
+  printResult(format, () => checkReport(result, cwd, options.strict), { text: (paint) => checkText(result, paint), json: () => checkJson(result) });
+  process.exitCode = exitStatus(FAILS[result.verdict], result.findings, options.strict);
 }
 
 /** A domain XML, a libguestfs tool or virt-v2v: programs above QEMU, planned as pipelines. */
-async function stackPlan(command: string[], options: CheckOptions, ctx: StackContext): Promise<StackPlan | undefined> {
+async function stackPlan(command: string[], options: CheckOptions & { domainXml?: string }, ctx: StackContext): Promise<StackPlan | undefined> {
   if (options.domain !== undefined) {
     if (command.length > 0) throw new InputError('give either --domain FILE or a command after --, not both');
-    return (await import('../stack/libvirt/plan.js')).planDomain(readInput(options.domain), ctx);
+    return (await import('../stack/libvirt/plan.js')).planDomain(options.domainXml ?? readInput(options.domain), ctx);
   }
   const program = (command[0] ?? '').replace(/^.*\//, '');
   if (program === 'virt-v2v') return (await import('../stack/v2v/plan.js')).planV2v(command, ctx);
@@ -49,8 +61,12 @@ async function stackPlan(command: string[], options: CheckOptions, ctx: StackCon
 
 function printStack(plan: StackPlan, profile: Profile, options: CheckOptions): void {
   const result = evaluateStack(plan, profile);
-  process.stdout.write(`${options.json ? stackJson(result) : stackText(result, paintFor(process.stdout, process.env))}\n`);
-  process.exitCode = EXIT[result.verdict];
+  const cwd = resolve(options.cwd);
+  // File names in reports start from -C; the domain file was named from where blockgate runs.
+  const domainFile = options.domain !== undefined && options.domain !== '-' ? relative(cwd, resolve(options.domain)) : undefined;
+  printResult(parseFormat(options), () => stackReport(result, cwd, options.strict, domainFile),
+    { text: (paint) => stackText(result, paint), json: () => stackJson(result) });
+  process.exitCode = exitStatus(FAILS[result.verdict], result.findings, options.strict);
 }
 
 /** A file, or `-` for standard input (virsh dumpxml guest | blockgate check --domain -). */

@@ -3,8 +3,10 @@ import { loadProfile } from '../host/profiles.js';
 import { DIFF_AREAS, diffProfiles, type DiffArea, type Difference } from '../engine/profile-diff.js';
 import { diffJson, diffText } from '../report/diff.js';
 import { diffJunit } from '../report/junit.js';
+import { githubCommands } from '../report/github.js';
+import { driftReport } from '../report/subjects.js';
+import { COMPARISON_FORMATS, parseFormat } from '../report/format.js';
 import { paintFor } from '../report/paint.js';
-import { checkFormat } from './diff.js';
 
 export interface GateOptions {
   expect: string;
@@ -12,7 +14,8 @@ export interface GateOptions {
   qemuImg?: string;
   moduleDir?: string;
   probe?: boolean;
-  format: string;
+  format?: string;
+  json?: boolean;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface GateOptions {
  * exit 1 on any drift. The QEMU version is shown but not gated: a stable update must not fail the gate.
  */
 export async function runGate(options: GateOptions): Promise<void> {
-  const format = checkFormat(options.format);
+  const format = parseFormat(options, COMPARISON_FORMATS);
   const expected = await loadProfile(options.expect);
   const { inspectBinaries } = await import('../host/inspect.js');
   const build = {
@@ -33,10 +36,12 @@ export async function runGate(options: GateOptions): Promise<void> {
   const actual = probe ? withProbedDrivers(inspected, probe.available) : inspected;
   const drift: Difference[] = [...diffProfiles(expected, actual).filter((d) => d.area !== 'version'), ...(probe ? await probeDrift(probe.report, expected) : [])];
   const name = options.qemu?.[0] ?? 'host';
+  const suite = `blockgate gate ${name}`;
   const out = format === 'json' ? diffJson(expected.name, name, drift)
-    : format === 'junit' ? diffJunit(`blockgate gate ${name}`, expected.name, drift, gatedAreas(options.probe === true))
+    : format === 'junit' ? diffJunit(suite, expected.name, drift, gatedAreas(options.probe === true))
+    : format === 'github' ? githubCommands(driftReport(suite, expected.name, drift, gatedAreas(options.probe === true), process.cwd()))
     : diffText(expected.name, name, drift, paintFor(process.stdout, process.env));
-  process.stdout.write(`${out}\n`);
+  if (out !== '') process.stdout.write(`${out}\n`);
   process.exitCode = drift.length === 0 ? 0 : 1;
 }
 

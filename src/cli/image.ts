@@ -7,32 +7,48 @@ import { CATALOG, docsPath } from '../engine/catalog.js';
 import { loadProfile } from '../host/profiles.js';
 import { judgeImage, newJudgeCache, type ImageJudgement } from '../image/judge.js';
 import type { ImageFinding } from '../image/safety.js';
-import { paintFor, type Paint } from '../report/paint.js';
+import type { Paint } from '../report/paint.js';
 import { JSON_FORMAT_VERSION } from '../report/json.js';
+import { exitStatus, failsOn, parseFormat, type FindingsReport, type Subject } from '../report/format.js';
+import { printResult } from './output.js';
 
 export interface ImageOptions {
   json?: boolean;
+  /** Output: text, json, junit, sarif or github. */
+  format?: string;
+  strict?: boolean;
   profile?: Profile;
   cwd: string;
-  /** The format the images are meant to have (-f); without it QEMU probes. */
-  format?: string;
+  /** The format the images are meant to have (-f, --image-format); without it QEMU probes. */
+  imageFormat?: string;
   /** Follow backing files, data files and extents outside each image's folder (read them). */
   readOutside?: boolean;
 }
 
 /** blockgate image PATH...: each image's chain, what in it is unsafe, and whether the hypervisor opens it read-write. */
 export async function runImage(paths: string[], options: ImageOptions): Promise<void> {
+  const format = parseFormat(options);
   const profile = options.profile ?? (await loadProfile(undefined));
   const cwd = resolve(options.cwd);
   const cache = newJudgeCache();
   const judged = paths.map((path) => judgeImage(path, cwd, profile, {
-    cache, ...(options.format ? { format: options.format } : {}), ...(options.readOutside ? { readOutside: true } : {}),
+    cache, ...(options.imageFormat ? { format: options.imageFormat } : {}), ...(options.readOutside ? { readOutside: true } : {}),
   }));
-  const out = options.json
-    ? JSON.stringify(judged.map((j) => imageRecord(j)), null, 2)
-    : judged.map((j) => imageText(j, paintFor(process.stdout, process.env))).join('\n\n');
-  process.stdout.write(`${out}\n`);
-  process.exitCode = judged.some((j) => failed(j)) ? 1 : 0;
+  const report = (): FindingsReport => ({ suite: `blockgate image ${profile.name}`, cwd, subjects: judged.map((j) => imageSubject(j, options.strict)) });
+  printResult(format, report, {
+    text: (paint) => judged.map((j) => imageText(j, paint)).join('\n\n'),
+    json: () => JSON.stringify(judged.map((j) => imageRecord(j)), null, 2),
+  });
+  process.exitCode = exitStatus(judged.some((j) => failed(j)), judged.flatMap((j) => shown(j)), options.strict);
+}
+
+/** One image as a report subject: the image file is where every finding of its chain points. */
+export function imageSubject(j: ImageJudgement, strict?: boolean, findings: ReportedFinding[] = reported(j)): Subject {
+  const issues = findings.map((f) => ({
+    code: f.code, severity: f.severity, title: f.title, message: f.message, docs: f.docs,
+    ...(f.fix ? { fix: f.fix } : {}), ...(f.node ? { node: f.node } : {}),
+  }));
+  return { name: j.path, kind: 'image', file: j.path, issues, failed: failed(j, findings) || failsOn(issues, strict) };
 }
 
 /** An error finding, or a verdict that fails, fails the image. */

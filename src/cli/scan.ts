@@ -8,10 +8,18 @@ import { InputError } from '../errors.js';
 import { loadProfile } from '../host/profiles.js';
 import { judgeImage, newJudgeCache, type JudgeCache } from '../image/judge.js';
 import { paintFor, type Paint } from '../report/paint.js';
-import { failed, imageLine, shown, verdictWord } from './image.js';
+import { exitStatus, parseFormat, type OutputFormat, type Subject } from '../report/format.js';
+import { findingsJunit } from '../report/junit.js';
+import { sarifLog } from '../report/sarif.js';
+import { githubCommands } from '../report/github.js';
+import { failed, imageLine, imageSubject, shown, verdictWord } from './image.js';
+import { toolMeta } from './meta.js';
 
 export interface ScanOptions {
   json?: boolean;
+  /** text (a line per image with findings, then the summary), json (one object per image per line), junit, sarif, github. */
+  format?: string;
+  strict?: boolean;
   profile?: Profile;
   /**
    * Worker threads judging images; default 1, in this thread. On the 2-vCPU VM bench/scan-speed.mjs ran on, two
@@ -38,7 +46,17 @@ interface Judged {
   codes: string[];
   /** How many of them are errors. */
   errors: number;
+  /** How many are warnings. */
+  warnings: number;
   failed: boolean;
+  /** The image as a report subject, for junit, sarif and github. */
+  subject?: Subject;
+}
+
+/** What judging needs to know of the output: whether to make subjects, and whether warnings fail. */
+interface Want {
+  subjects: boolean;
+  strict: boolean;
 }
 
 /** Files per task: big enough that messages are rare, small enough to spread the work. */
@@ -48,18 +66,24 @@ const INLINE_BELOW = 400;
 
 /** blockgate scan DIR...: every regular file under the folders judged like `image`; exit 1 if any fails. */
 export async function runScan(dirs: string[], options: ScanOptions): Promise<void> {
+  const format = parseFormat(options);
   const profile = options.profile ?? (await loadProfile(undefined));
   const tasks = walk(dirs);
   const total = tasks.reduce((n, t) => n + t.files.length, 0);
   const summary = new Summary();
   const progress = process.stderr.isTTY ? (done: number) => process.stderr.write(`\rscanned ${done}/${total}`) : undefined;
   const paint = paintFor(process.stdout, process.env);
+  const want: Want = { subjects: format !== 'text' && format !== 'json', strict: options.strict === true };
+  /** JUnit and SARIF are one document: their subjects wait for the end. json and github lines stream. */
+  const whole: Subject[] = [];
   /** Prints a task's lines; false when stdout is full (a pipe that is read slower than we write). */
   const emit = (results: Judged[]): boolean => {
     let out = '';
     for (const r of results) {
       summary.add(r);
-      if (options.json || r.failed || r.codes.length > 0) out += `${options.json ? r.line : textLine(r, paint)}\n`;
+      const line = lineOf(format, r, paint);
+      if (line) out += `${line}\n`;
+      if ((format === 'junit' || format === 'sarif') && r.subject) whole.push(r.subject);
     }
     progress?.(summary.images);
     return out ? process.stdout.write(out) : true;
@@ -69,16 +93,28 @@ export async function runScan(dirs: string[], options: ScanOptions): Promise<voi
     const cache = newJudgeCache();
     for (const task of tasks) {
       // Waiting for the reader keeps memory flat: unread lines would pile up in the stream's queue.
-      if (!emit(judgeTask(task, profile, process.cwd(), cache))) await once(process.stdout, 'drain');
+      if (!emit(judgeTask(task, profile, process.cwd(), cache, want))) await once(process.stdout, 'drain');
     }
   } else {
-    await inWorkers(tasks, profile, jobs, emit);
+    await inWorkers(tasks, profile, jobs, want, emit);
   }
   if (progress) process.stderr.write('\r\u001b[K');
+  const report = { suite: `blockgate scan ${profile.name}`, cwd: process.cwd(), subjects: whole };
+  if (format === 'junit') process.stdout.write(`${findingsJunit(report)}\n`);
+  if (format === 'sarif') process.stdout.write(`${sarifLog(report, toolMeta())}\n`);
   const text = summary.text(paint);
-  if (options.json) process.stderr.write(`${text}\n`);
-  else process.stdout.write(`${text}\n`);
-  process.exitCode = summary.failed > 0 ? 1 : 0;
+  // Only the text format has the summary on stdout: every other one is a document or a stream a program reads.
+  if (format === 'text') process.stdout.write(`${text}\n`);
+  else process.stderr.write(`${text}\n`);
+  process.exitCode = exitStatus(summary.failed > 0, summary.warnings > 0 ? [{ severity: 'warning' }] : [], options.strict);
+}
+
+/** The streamed line of one image in each format (none for junit and sarif, which print one document at the end). */
+function lineOf(format: OutputFormat, r: Judged, paint: Paint): string | undefined {
+  if (format === 'json') return r.line;
+  if (format === 'text') return r.failed || r.codes.length > 0 ? textLine(r, paint) : undefined;
+  if (format === 'github' && r.subject && r.subject.issues.length > 0) return githubCommands({ suite: '', cwd: '', subjects: [r.subject] });
+  return undefined;
 }
 
 /** Regular files under each folder, in name order; symlinks (to files or folders) and special files are left alone. */
@@ -117,7 +153,7 @@ export function walk(dirs: string[]): Task[] {
   return tasks;
 }
 
-function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache): Judged[] {
+function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache, want: Want): Judged[] {
   // The walk went through no symlink, so below a real root each file is where its name says: no lstat needed.
   if (task.real) {
     for (const file of task.files) {
@@ -129,8 +165,12 @@ function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache)
     const j = judgeImage(file, cwd, profile, { root: task.root, cache });
     const findings = shown(j);
     const errors = findings.filter((f) => f.severity === 'error').map((f) => f.code);
-    const codes = [...errors, ...findings.filter((f) => f.severity === 'warning').map((f) => f.code)];
-    return { path: file, line: imageLine(j, findings), verdict: j.check.verdict, codes, errors: errors.length, failed: failed(j, findings) };
+    const warnings = findings.filter((f) => f.severity === 'warning').map((f) => f.code);
+    const codes = [...errors, ...warnings];
+    return {
+      path: file, line: want.subjects ? '' : imageLine(j, findings), verdict: j.check.verdict, codes, errors: errors.length, warnings: warnings.length,
+      failed: failed(j, findings), ...(want.subjects ? { subject: imageSubject(j, want.strict) } : {}),
+    };
   });
 }
 
@@ -142,12 +182,14 @@ function textLine(r: Judged, paint: Paint): string {
 class Summary {
   images = 0;
   failed = 0;
+  warnings = 0;
   readonly verdicts = new Map<string, number>();
   readonly codes = new Map<string, number>();
 
   add(r: Judged): void {
     this.images++;
     if (r.failed) this.failed++;
+    if (r.warnings > 0) this.warnings++;
     this.verdicts.set(r.verdict, (this.verdicts.get(r.verdict) ?? 0) + 1);
     for (const code of new Set(r.codes)) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
   }
@@ -165,7 +207,7 @@ class Summary {
 type FromWorker = { id: number; results: Judged[] } | { error: string };
 
 /** Results come back in any order; they are printed in walk order. */
-async function inWorkers(tasks: Task[], profile: Profile, jobs: number, emit: (r: Judged[]) => boolean): Promise<void> {
+async function inWorkers(tasks: Task[], profile: Profile, jobs: number, want: Want, emit: (r: Judged[]) => boolean): Promise<void> {
   const pending = [...tasks];
   const done = new Map<number, Judged[]>();
   let next = 0;
@@ -177,7 +219,7 @@ async function inWorkers(tasks: Task[], profile: Profile, jobs: number, emit: (r
   };
   const source = `import(${JSON.stringify(import.meta.url)}).then((m) => m.scanWorker())`;
   const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () =>
-    new Worker(source, { eval: true, workerData: { profile, cwd: process.cwd() } }));
+    new Worker(source, { eval: true, workerData: { profile, cwd: process.cwd(), want } }));
   try {
     await Promise.all(workers.map((worker) => new Promise<void>((ok, fail) => {
       const give = () => {
@@ -201,11 +243,11 @@ async function inWorkers(tasks: Task[], profile: Profile, jobs: number, emit: (r
 
 /** The worker's side: judge each task it is given, with one facts cache for all of them. */
 export function scanWorker(): void {
-  const { profile, cwd } = workerData as { profile: Profile; cwd: string };
+  const { profile, cwd, want } = workerData as { profile: Profile; cwd: string; want: Want };
   const cache = newJudgeCache();
   parentPort?.on('message', (task: Task) => {
     try {
-      parentPort?.postMessage({ id: task.id, results: judgeTask(task, profile, cwd, cache) });
+      parentPort?.postMessage({ id: task.id, results: judgeTask(task, profile, cwd, cache, want) });
     } catch (error) {
       parentPort?.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
     }

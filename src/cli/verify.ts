@@ -6,14 +6,17 @@ import { planCommand } from '../plan/plan.js';
 import { evaluate } from '../engine/evaluate.js';
 import { compareWithReality } from '../engine/reality.js';
 import { verifyJson, verifyText } from '../report/verify.js';
-import { paintFor } from '../report/paint.js';
+import { COMPARISON_FORMATS, parseFormat, type FindingsReport } from '../report/format.js';
 import { InputError } from '../errors.js';
+import { printResult } from './output.js';
+
 
 /** Options that would let the real program do more than open its disks; verify refuses them rather than guess. */
 const UNSAFE = ['-daemonize', '-incoming', '-loadvm', '-qmp', '-monitor', '-mon'];
 
 /** Runs the real hypervisor paused with no guest code, asks QMP what opened, and holds it against the prediction. */
-export async function runVerify(command: string[], options: { profile?: string; json?: boolean; cwd: string }): Promise<void> {
+export async function runVerify(command: string[], options: { profile?: string; json?: boolean; format?: string; cwd: string }): Promise<void> {
+  const format = parseFormat(options, COMPARISON_FORMATS);
   const profile = await loadProfile(options.profile);
   const cwd = resolve(options.cwd);
   const plan = planCommand(command, profile, factsReader(cwd));
@@ -27,6 +30,14 @@ export async function runVerify(command: string[], options: { profile?: string; 
     throw new InputError(`could not run ${program}`);
   }
   const report = { program, predicted, real, agreement: compareWithReality(predicted, real) };
-  process.stdout.write(`${options.json ? verifyJson(report) : verifyText(report, paintFor(process.stdout, process.env))}\n`);
+  // junit: one test case, the prediction matches the real program; github: one ::error per difference.
+  const findings = (): FindingsReport => ({
+    suite: `blockgate verify ${profile.name}`, cwd,
+    subjects: [{
+      name: `prediction on ${profile.name} matches ${program}`, kind: 'run', failed: !report.agreement.agree,
+      issues: report.agreement.differences.map((d) => ({ code: 'prediction-differs', severity: 'error' as const, title: `Prediction differs from ${program}`, message: d })),
+    }],
+  });
+  printResult(format, findings, { text: (paint) => verifyText(report, paint), json: () => verifyJson(report) });
   process.exitCode = report.agreement.agree ? 0 : 1;
 }
