@@ -129,7 +129,8 @@ export function buildProgram(version: string): Command {
   program
     .command('explain')
     .description('from an error message or a whole log to the cause, the layer and the fix; exit 1 when nothing is recognised')
-    .argument('[message...]', 'the message, as printed')
+    .argument('[message...]', 'the message, as printed (quoting is optional: words like -drive are taken as its words)')
+    .allowUnknownOption()
     .option('--log <file>', 'read a log (- for standard input) and explain every message recognised in it')
     .option('-p, --profile <name|file>', 'make the fixes specific to this profile (default: this machine, inspected)')
     .option('--json', 'print JSON')

@@ -31,6 +31,8 @@ export interface Issue {
   step?: string;
   /** A local file the issue is about, relative to the report's cwd or absolute. */
   file?: string;
+  /** 1-based line in `file` (explain --log). */
+  line?: number;
 }
 
 /** A drive, an image, a pipeline step, a fact area or a run: one JUnit test case, one SARIF logical location. */

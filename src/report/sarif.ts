@@ -56,7 +56,7 @@ function location(subject: Subject, issue: Issue) {
   const file = issue.file ?? subject.file;
   const where = [...new Set([subject.name, issue.step, issue.node].filter((x): x is string => !!x))];
   return {
-    ...(file ? { physicalLocation: { artifactLocation: artifact(file) } } : {}),
+    ...(file ? { physicalLocation: { artifactLocation: artifact(file), ...(issue.line ? { region: { startLine: issue.line } } : {}) } } : {}),
     logicalLocations: [{
       name: where.at(-1) ?? subject.name,
       fullyQualifiedName: where.join(' > '),

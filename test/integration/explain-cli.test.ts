@@ -4,6 +4,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { oracle } from '../support/oracles.js';
+import { validateSarif } from '../support/sarif.js';
 
 const BIN = resolve('bin/blockgate');
 
@@ -23,6 +24,26 @@ function realLog(): string {
 }
 
 describe('blockgate explain', () => {
+  it('--format sarif and github point at the line of the log, from a real rhel9 refusal', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'blockgate-log-')), 'ci.log');
+    writeFileSync(file, realLog());
+    const sarif = run(['explain', '-p', 'rhel-9', '--log', file, '--format', 'sarif']);
+    expect(sarif.status).toBe(0);
+    const log = JSON.parse(sarif.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    const [result] = log.runs[0].results;
+    expect(result.ruleId).toBe('driver-read-only-only');
+    expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 2 });
+    const github = run(['explain', '-p', 'rhel-9', '--log', file, '--format', 'github']);
+    expect(github.stdout).toMatch(new RegExp(`^::error title=Driver allowed read-only only \\(driver-read-only-only\\),file=${file.replaceAll('/', '\\/')},line=2::`));
+  });
+
+  it('takes an unquoted message whose words look like options', () => {
+    const r = run(['explain', '-p', 'rhel-7', 'qemu-kvm:', '-drive', 'file=t.vpc:', 'Driver', "'vpc'", 'can', 'only', 'be', 'used', 'for', 'read-only', 'devices']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('error driver-read-only-only');
+  });
+
   it('explains one message given on the command line, with the fixes of the profile', () => {
     const r = run(['explain', '-p', 'rhel-9', "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can only be used for read-only devices"]);
     expect(r.status).toBe(0);
