@@ -63,7 +63,7 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     ['option without argument', ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-drive'], /^blockgate: option -drive requires an argument$/],
     ['unknown qemu-img subcommand', ['check', '-p', 'rhel-9', '--', 'qemu-img', 'frobnicate', 'x'], /unknown subcommand 'frobnicate'/],
     ['bad -blockdev JSON', ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-blockdev', '{"driver":'], /-blockdev \{"driver":: not valid JSON/],
-    ['no command', ['check', '-p', 'rhel-9'], /missing required argument/],
+    ['no command', ['check', '-p', 'rhel-9'], /no command given: put the command to check after --/],
     ['a RHEL program on this host without --profile', ['check', '--', 'qemu-kvm', '-hda', 'x'], /unknown command 'qemu-kvm' on profile host: .*--profile NAME/],
     ['unknown blockgate command', ['chek'], /unknown command 'chek'/],
     ['bad --format', ['diff', 'rhel-8', 'rhel-9', '--format', 'xml'], /unknown --format 'xml'/],
