@@ -92,5 +92,12 @@ const fileExists: LayerCheck = ({ node }) => {
   return { ...outcome('file', 'file-not-found', 'error', node, { filename }), error: qemuText.noSuchFile(filename) };
 };
 
+/** The format driver reads its header only once the whitelist let it open (block.c bdrv_open_common, 7.2:1924-1982). */
+const headerRefused: LayerCheck = ({ node }) => {
+  if (node.headerRefusal === undefined) return undefined;
+  const args = { format: node.driver, text: node.headerRefusal };
+  return { ...outcome('image', 'header-field-out-of-range', 'error', node, args), error: node.headerRefusal };
+};
+
 /** In the order QEMU meets them when it opens one node. */
-export const LAYERS: LayerCheck[] = [planProblems, availability, whitelist, driverCannotWrite, fileExists];
+export const LAYERS: LayerCheck[] = [planProblems, availability, whitelist, driverCannotWrite, fileExists, headerRefused];

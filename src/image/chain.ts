@@ -7,6 +7,7 @@
 import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts, ImageHeader } from '../model/image.js';
 import { classifyFilename, resolveBacking } from '../plan/filename.js';
+import { refusalText } from './header.js';
 import { PROBE_ORDER } from './probe.js';
 
 /** Facts about `filename` opened from the reader's folder; `format` is an image format or none (probe). */
@@ -67,7 +68,8 @@ function openImage(name: string, format: string | undefined, read: ReadFacts): O
   if (fileKind === 'block-device' || fileKind === 'char-device') return { stop: true };
   if (format === 'file') return { node: fileNode(filename, size) };
   if (!header) return { error: `Could not open '${name}': no header was read` };
-  if (header.problems[0] !== undefined) return { error: `Could not open '${name}': ${header.problems[0]}` };
+  const headerRefusal = refusalText(header, filename);
+  if (headerRefusal !== undefined) return { error: `Could not open '${name}': ${headerRefusal}` };
   return { node: nodeFromHeader(filename, header) };
 }
 

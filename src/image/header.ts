@@ -12,6 +12,15 @@ export const READ_BUDGET = 4 * 1024 * 1024;
 export function readHeader(format: ProbeFormat, src: ByteSource): ImageHeader {
   const budgeted = budgetSource(src, READ_BUDGET);
   const header = drivers[format].read(budgeted);
-  if (budgeted.exhausted) header.problems.push(`stopped reading after ${READ_BUDGET} bytes`);
+  if (budgeted.exhausted) header.notes.push(`stopped reading after ${READ_BUDGET} bytes`);
   return header;
+}
+
+/**
+ * The text QEMU 7.2 fails the open with: the driver's own message, or, when the driver set none, block.c
+ * bdrv_open_driver's "Could not open 'FILE': strerror" naming the node's file (:1680-1684).
+ */
+export function refusalText(header: ImageHeader, filename: string | undefined): string | undefined {
+  if (header.refusal === undefined || !header.refusalErrno) return header.refusal;
+  return filename ? `Could not open '${filename}': ${header.refusal}` : `Could not open image: ${header.refusal}`;
 }

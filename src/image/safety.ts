@@ -10,6 +10,7 @@ import type { ImageFacts } from '../model/image.js';
 import type { Severity } from '../model/finding.js';
 import { atLeast } from '../engine/version.js';
 import { hasProtocol } from '../plan/filename.js';
+import { refusalText } from './header.js';
 
 export const IMAGE_FINDING_CODES = [
   'image-format-probed', 'image-format-ambiguous',
@@ -85,9 +86,20 @@ const unreadable = (filename: string, text: string): ImageFinding => finding('fi
 function stopFindings(filename: string, ctx: Ctx, fallback?: string): ImageFinding[] {
   const facts = ctx.facts.nodes.get(filename);
   if (facts?.error) return [unreadable(filename, facts.error)];
-  const problems = (facts?.header?.problems ?? []).map((text) => finding('header-field-out-of-range', 'error', filename, { format: facts?.header?.format ?? '', text }));
+  const problems = headerFindings(filename, facts);
   if (problems.length > 0) return problems;
   return fallback === undefined ? [] : [unreadable(filename, fallback)];
+}
+
+/** A header QEMU refuses is an error; what QEMU lets pass but blockgate noticed (a name past the end of the file) a warning. */
+function headerFindings(filename: string, facts: NodeFacts | undefined): ImageFinding[] {
+  const header = facts?.header;
+  if (!header) return [];
+  const refused = refusalText(header, filename);
+  return [
+    ...(refused !== undefined ? [finding('header-field-out-of-range', 'error', filename, { format: header.format, text: refused })] : []),
+    ...header.notes.map((text) => finding('header-field-out-of-range', 'warning', filename, { format: header.format, text })),
+  ];
 }
 
 /** Extensions that say which format a file is meant to be; ".img" says nothing (cloud images are qcow2). */
@@ -117,10 +129,10 @@ function formatFindings(node: ChainNode, expected: string | undefined, index: nu
 function nodeFindings(node: ChainNode, full: string, ctx: Ctx): ImageFinding[] {
   const facts = ctx.facts.nodes.get(node.filename);
   const dir = path.dirname(full);
-  if (!facts?.error && !facts?.header?.problems.length && node.backingFile === undefined && node.dataFile === undefined && !node.extents?.length) return [];
+  if (!facts?.error && !facts?.header?.refusal && !facts?.header?.notes.length && node.backingFile === undefined && node.dataFile === undefined && !node.extents?.length) return [];
   return [
     ...(facts?.error ? [unreadable(node.filename, facts.error)] : []),
-    ...(facts?.header?.problems ?? []).map((text) => finding('header-field-out-of-range', 'error', node.filename, { format: node.format, text })),
+    ...headerFindings(node.filename, facts),
     ...(node.backingFile !== undefined ? backingFindings(node, node.backingFile, dir, ctx) : []),
     // QEMU 7.2 opens a relative data file from its working directory, not from the image's folder (checked with 7.2.22).
     ...(node.dataFile !== undefined ? dataFileFindings(node, node.dataFile, ctx) : []),

@@ -36,8 +36,15 @@ export interface ImageHeader {
   /** vmdk: the descriptor's createType. */
   createType?: string;
   extents?: VmdkExtent[];
-  /** Problems found while reading: a field out of range, a truncated header. */
-  problems: string[];
+  /**
+   * Why QEMU 7.2's .bdrv_open refuses this header: its message exactly (block/<format>.c), or, when
+   * `refusalErrno` is set, the strerror() text of the errno the driver failed with and no message.
+   */
+  refusal?: string;
+  /** The driver set no message: block.c bdrv_open_driver prints "Could not open 'FILE': " before `refusal`. */
+  refusalErrno?: boolean;
+  /** What blockgate noticed that QEMU does not refuse (a read cut short, a name past the end of the file, ...). */
+  notes: string[];
 }
 
 /** Facts the host gathered about one filename named on a command line or in a header. */

@@ -27,6 +27,8 @@ export interface BlockNode {
   children: BlockNode[];
   /** Set when a file the node names was looked at on this machine. */
   exists?: boolean;
+  /** QEMU's text when the format driver refuses the header it reads (the image layer, after the whitelist). */
+  headerRefusal?: string;
   /** A problem found while building the node (bad json:, unreadable file), reported as it. */
   planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found'; text: string };
 }

@@ -1,5 +1,7 @@
 import type { BlockNode, ChildRole } from '../model/node.js';
-import type { ImageFacts, ImageHeader } from '../model/image.js';
+import type { ImageFacts, ImageHeader, ProbeFormat } from '../model/image.js';
+import { refusalText } from '../image/header.js';
+import { PROBE_ORDER } from '../image/probe.js';
 import type { QemuFacts } from '../model/profile.js';
 import { classifyFilename, resolveBacking } from './filename.js';
 import { driverRole } from './drivers.js';
@@ -11,8 +13,9 @@ export interface GraphContext {
   /**
    * What the host knows about a local filename; undefined when it was not looked at (remote, or no host).
    * `literal`: the name is a path even if it looks like a URL or json: (the file driver named, or a header name after CVE-2024-4467).
+   * `format`: the header to read is that format's, not the probed one's (a declared driver reads its own header).
    */
-  facts: (filename: string, literal?: boolean) => ImageFacts | undefined;
+  facts: (filename: string, literal?: boolean, format?: ProbeFormat) => ImageFacts | undefined;
   /** Nodes defined by earlier -blockdev options, by node-name. */
   nodeNames: Map<string, BlockNode>;
   /** qemu-img info opens with BDRV_O_NO_BACKING; most opens follow the chain. */
@@ -91,7 +94,7 @@ function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContex
   const file = typeof given === 'string'
     ? { ...reference(given, `${spec.id}/file`, ctx), childRole: 'file' as const }
     : childNode(spec, 'file', isTree(given) && spec.filename !== undefined ? { filename: spec.filename, ...given } : given ?? spec.filename, ctx);
-  const local = file && file.driver === 'file' && file.filename ? ctx.facts(file.filename) : undefined;
+  const local = file && file.driver === 'file' && file.filename ? ctx.facts(file.filename, false, headerFormat(driver)) : undefined;
   const probed = driver ? undefined : probe(local, ctx.qemu);
   const name = driver ?? probed?.format ?? 'raw';
   const node: BlockNode = {
@@ -103,13 +106,17 @@ function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContex
     ...(probed && probed.alternatives.length > 1 ? { probeAlternatives: probed.alternatives } : {}),
   };
   const header = local?.header?.format === name ? local.header : undefined;
+  const headerRefusal = header && refusalText(header, node.filename);
+  // A refused header opens nothing it names.
   const children = [
     file,
-    ...(node.role === 'format' ? headerChildren(node, header, spec, ctx) : []),
+    ...(node.role === 'format' && headerRefusal === undefined ? headerChildren(node, header, spec, ctx) : []),
     ...quorumChildren(spec, ctx),
   ].filter((c): c is BlockNode => c !== undefined);
-  return { ...node, children };
+  return { ...node, children, ...(headerRefusal !== undefined ? { headerRefusal } : {}) };
 }
+
+const headerFormat = (driver: string | undefined): ProbeFormat | undefined => PROBE_ORDER.find((f) => f === driver);
 
 function headerChildren(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode[] {
   const out: BlockNode[] = [];

@@ -8,7 +8,7 @@ import { evaluate } from '../../src/engine/evaluate.js';
 /** A file on the pretend host: its probed format and header fields. */
 export function image(filename: string, format: ProbeFormat, header: Partial<NonNullable<ImageFacts['header']>> = {}): ImageFacts {
   const probes = format === 'raw' ? [{ format, score: 1 }] : [{ format, score: 100 }, { format: 'raw' as const, score: 1 }];
-  return { filename, exists: true, kind: 'file', size: 1 << 20, probes, header: { format, problems: [], ...header } };
+  return { filename, exists: true, kind: 'file', size: 1 << 20, probes, header: { format, notes: [], ...header } };
 }
 
 /** Splits a one-line command as a shell would for these tests (no quoting needed in scenarios). */

@@ -136,7 +136,7 @@ describe('qemuImgErrorLine', () => {
 describe('readChain', () => {
   const qcow2 = (filename: string, backingFile?: string): ImageFacts => ({
     filename, exists: true, kind: 'file', size: 196616,
-    header: { format: 'qcow2', virtualSize: MiB, problems: [], ...(backingFile ? { backingFile } : {}) },
+    header: { format: 'qcow2', virtualSize: MiB, notes: [], ...(backingFile ? { backingFile } : {}) },
   });
   const files = (...facts: ImageFacts[]) => (name: string) => facts.find((f) => f.filename === name);
 

@@ -119,7 +119,7 @@ describe('the chain', () => {
     expect(args([overlay('1.qcow2'), qcow2('1.qcow2', { backingFile: '2.qcow2', backingFormat: 'qcow2' })], 'chain-too-deep', { maxDepth: 2 })).toEqual({ depth: '2', maxDepth: '2' }));
   it('as deep as followed and complete: nothing', () => expect(codes([overlay('1.qcow2'), qcow2('1.qcow2')], { maxDepth: 2 })).toEqual([]));
   it('header-field-out-of-range: each header problem, in QEMU words', () =>
-    expect(args([qcow2('top.qcow2')], 'header-field-out-of-range', { facts: { 'top.qcow2': { header: { format: 'qcow2', problems: ['Backing file name too long'] } } } })).toEqual({ format: 'qcow2', text: 'Backing file name too long' }));
+    expect(args([qcow2('top.qcow2')], 'header-field-out-of-range', { facts: { 'top.qcow2': { header: { format: 'qcow2', refusal: 'Backing file name too long', notes: [] } } } })).toEqual({ format: 'qcow2', text: 'Backing file name too long' }));
   it('file-unreadable: nothing could be read', () =>
     expect(imageFindings({ path: 'x.qcow2', chain: [] }, { nodes: new Map([['x.qcow2', { error: 'Permission denied' }]]) }, { maxDepth: 256, cwd: '/images' }))
       .toEqual([{ code: 'file-unreadable', severity: 'error', node: 'x.qcow2', args: { filename: 'x.qcow2', text: 'Permission denied' } }]));

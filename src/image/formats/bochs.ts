@@ -1,6 +1,6 @@
 import { readPadded } from '../byte-source.js';
 import { cStringEqual, u32le, u64le } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const HEADER_SIZE = 512;
 const HEADER_VERSION = 0x00020000;
@@ -31,8 +31,7 @@ export const read: HeaderReader = (src) => {
   const header = emptyHeader('bochs');
   const b = readPadded(src, 0, HEADER_SIZE);
   if (!isBochs(b)) {
-    header.problems.push('Image not in Bochs format');
-    return header;
+    return refused(header, 'Image not in Bochs format');
   }
   const v1 = u32le(b, 64) === HEADER_V1;
   header.version = v1 ? 1 : 2;
@@ -40,6 +39,6 @@ export const read: HeaderReader = (src) => {
   const sectors = u64le(b, v1 ? 84 : 88) / 512n;
   sectorsToSize(sectors, header);
   const problem = catalogProblem(b, sectors);
-  if (problem) header.problems.push(problem);
+  if (problem) refused(header, problem);
   return header;
 };

@@ -1,6 +1,6 @@
 import { readPadded } from '../byte-source.js';
 import { bytesEqual, u32be } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const MAGIC_V2 = '#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n';
 const MAX_BLOCK_SIZE = 64 * 1024 * 1024;
@@ -21,8 +21,7 @@ export const read: HeaderReader = (src) => {
           : (nBlocks + 1) * 8 > 512 * 1024 * 1024 ? 'image requires too many offsets, try increasing block size'
             : undefined;
   if (problem) {
-    header.problems.push(problem);
-    return header;
+    return refused(header, problem);
   }
   // cloop.c:198 multiplies two uint32_t, so the sector count wraps at 2^32.
   sectorsToSize(BigInt(Math.imul(nBlocks, blockSize / 512) >>> 0), header);

@@ -1,6 +1,6 @@
 import { type ByteSource, readPadded, sectorLength } from '../byte-source.js';
 import { bytesEqual, u64be } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { EINVAL, emptyHeader, refused, refusedErrno, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 // dmg.c:60-73: the name alone decides, not the contents.
 export const probe: Probe = (_buf, _bufSize, filename) =>
@@ -18,16 +18,15 @@ function kolyOffset(src: ByteSource): number | undefined {
 export const read: HeaderReader = (src) => {
   const header = emptyHeader('dmg');
   if (sectorLength(src) < 512) {
-    header.problems.push('dmg file must be at least 512 bytes long');
-    return header;
+    return refused(header, 'dmg file must be at least 512 bytes long');
   }
   const koly = kolyOffset(src);
   if (koly === undefined) {
-    header.problems.push('Could not locate UDIF trailer in dmg file');
-    return header;
+    return refused(header, 'Could not locate UDIF trailer in dmg file');
   }
   const sectors = u64be(readPadded(src, koly + 0x1ec, 8), 0);
-  if (sectors >= 1n << 63n) header.problems.push('dmg sector count is negative');
+  // dmg.c:533: total_sectors is an int64_t; a negative count fails with -EINVAL and no message.
+  if (sectors >= 1n << 63n) refusedErrno(header, EINVAL);
   else sectorsToSize(sectors, header);
   return header;
 };

@@ -1,6 +1,6 @@
 import { readPadded } from '../byte-source.js';
 import { bytesEqual, u16be, u32be } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const MAGIC = 'LUKS\xba\xbe';
 /** offsetof(QCryptoBlockLUKSHeader, cipher_name): all qcrypto_block_luks_has_format needs. */
@@ -30,13 +30,12 @@ export const read: HeaderReader = (src) => {
   header.version = u16be(b, 6);
   const problem = headerProblem(b);
   if (problem) {
-    header.problems.push(problem);
-    return header;
+    return refused(header, problem);
   }
   // block/crypto.c:534 block_crypto_getlength: the file's length minus the payload offset.
   const payload = BigInt(u32be(b, 104));
   const sectors = BigInt(Math.ceil(src.size / 512));
-  if (payload > sectors) header.problems.push('LUKS payload offset is beyond the end of the file');
+  if (payload > sectors) header.notes.push('LUKS payload offset is beyond the end of the file');
   else sectorsToSize(sectors - payload, header);
   return header;
 };

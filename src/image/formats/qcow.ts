@@ -1,6 +1,6 @@
 import { readPadded } from '../byte-source.js';
 import { cString, safeNumber, u32be, u64be, u8 } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const QCOW_MAGIC = 0x514649fb;
 /** sizeof(QCowHeader) in block/qcow.c (packed). */
@@ -28,8 +28,7 @@ export const read: HeaderReader = (src) => {
   header.version = u32be(b, 4);
   const problem = headerProblem(b);
   if (problem) {
-    header.problems.push(problem);
-    return header;
+    return refused(header, problem);
   }
   sectorsToSize(u64be(b, 24) / 512n, header);
   header.encrypted = u32be(b, 36) !== 0;
@@ -38,11 +37,10 @@ export const read: HeaderReader = (src) => {
   if (offset === 0n) return header;
   // qcow.c:285: unlike qcow2 the offset is not checked, only the length.
   if (len > 1023) {
-    header.problems.push('Backing file name too long');
-    return header;
+    return refused(header, 'Backing file name too long');
   }
   const at = safeNumber(offset);
-  if (at === undefined || at + len > src.size) header.problems.push('backing file name lies beyond the end of the file');
+  if (at === undefined || at + len > src.size) header.notes.push('backing file name lies beyond the end of the file');
   const name = cString(readPadded(src, at ?? Number.MAX_SAFE_INTEGER, len));
   if (name) header.backingFile = name;
   return header;

@@ -2,14 +2,17 @@ import { type ByteSource, readPadded } from '../byte-source.js';
 import { cString, u32be, u64be, u8 } from '../bytes.js';
 import type { ImageHeader } from '../../model/image.js';
 import { readExtensions, type Qcow2Extensions } from './qcow2-extensions.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const QCOW_MAGIC = 0x514649fb;
 /** sizeof(QCowHeader) in block/qcow2.h, v3 fields and padding included. */
 const HEADER_SIZE = 112;
 const INCOMPAT_DATA_FILE = 1n << 2n;
 const INCOMPAT_COMPRESSION = 1n << 3n;
+const INCOMPAT_EXTL2 = 1n << 4n;
 const INCOMPAT_MASK = 0x1fn;
+const INT64_MAX = (1n << 63n) - 1n;
+const MiB = 1024n * 1024n;
 const AUTOCLEAR_DATA_FILE_RAW = 1n << 1n;
 
 export const probe: Probe = (buf, bufSize) =>
@@ -17,7 +20,8 @@ export const probe: Probe = (buf, bufSize) =>
 
 interface Fields {
   magic: number; version: number; backingOffset: bigint; backingSize: number; clusterBits: number;
-  size: bigint; crypt: number; refcountClusters: number; incompat: bigint; autoclear: bigint;
+  size: bigint; crypt: number; l1Size: number; l1Offset: bigint; refcountOffset: bigint; refcountClusters: number;
+  snapshots: number; snapshotsOffset: bigint; incompat: bigint; autoclear: bigint;
   refcountOrder: number; headerLength: number; compressionType: number;
 }
 
@@ -27,7 +31,8 @@ function fields(b: Uint8Array): Fields {
   const headerLength = v3 ? u32be(b, 100) : 72;
   return {
     magic: u32be(b, 0), version, backingOffset: u64be(b, 8), backingSize: u32be(b, 16),
-    clusterBits: u32be(b, 20), size: u64be(b, 24), crypt: u32be(b, 32), refcountClusters: u32be(b, 56),
+    clusterBits: u32be(b, 20), size: u64be(b, 24), crypt: u32be(b, 32), l1Size: u32be(b, 36), l1Offset: u64be(b, 40),
+    refcountOffset: u64be(b, 48), refcountClusters: u32be(b, 56), snapshots: u32be(b, 60), snapshotsOffset: u64be(b, 64),
     incompat: v3 ? u64be(b, 72) : 0n, autoclear: v3 ? u64be(b, 88) : 0n,
     refcountOrder: v3 ? u32be(b, 96) : 4, headerLength,
     compressionType: headerLength > 104 ? u8(b, 104) : 0,
@@ -67,14 +72,39 @@ function compressionProblem(f: Fields): string | undefined {
   return undefined;
 }
 
+/** qcow2_validate_table (qcow2.c:655): the entry count against a maximum size, then the offset. */
+function tableProblem(name: string, offset: bigint, entries: number, entryLen: bigint, max: bigint, clusterBits: number): string | undefined {
+  if (BigInt(entries) > max / entryLen) return `${name} too large`;
+  const misaligned = offset % (1n << BigInt(clusterBits)) !== 0n;
+  return INT64_MAX - BigInt(entries) * entryLen < offset || misaligned ? `${name} offset invalid` : undefined;
+}
+
+/** The tables qcow2_do_open checks before it reads anything else (qcow2.c:1523-1572), then the L1 size. */
+function tableProblems(f: Fields): Array<string | undefined> {
+  const cluster = 1n << BigInt(f.clusterBits);
+  const l2Bits = BigInt(f.clusterBits) - (f.incompat & INCOMPAT_EXTL2 ? 4n : 3n);
+  const shift = BigInt(f.clusterBits) + l2Bits;
+  const l1Needed = BigInt.asUintN(64, f.size + (1n << shift) - 1n) >> shift;
+  return [
+    tableProblem('Reference count table', f.refcountOffset, f.refcountClusters, cluster, 8n * MiB, f.clusterBits),
+    // sizeof(QCowSnapshotHeader) is 40; QCOW_MAX_SNAPSHOTS 65536.
+    tableProblem('Snapshot table', f.snapshotsOffset, f.snapshots, 40n, 40n * 65536n, f.clusterBits),
+    tableProblem('Active L1 table', f.l1Offset, f.l1Size, 8n, 32n * MiB, f.clusterBits),
+    l1Needed > 0x7fffffffn ? 'Image is too big' : undefined,
+    BigInt(f.l1Size) < l1Needed ? 'L1 table is too small' : undefined,
+  ];
+}
+
 /** Problems in the order qcow2_do_open meets them; each is its error message. */
 function openProblems(f: Fields, ext: Qcow2Extensions): Array<string | undefined> {
   const dataFileBit = (f.incompat & INCOMPAT_DATA_FILE) !== 0n;
   return [
     compressionProblem(f),
     unsupportedFeatures(f, ext),
+    f.incompat & INCOMPAT_EXTL2 && f.clusterBits < 14 ? `Unsupported subcluster size: ${2 ** f.clusterBits / 32}` : undefined,
     f.refcountOrder > 6 ? 'Reference count entry width too large; may not exceed 64 bits' : undefined,
     f.refcountClusters === 0 ? 'Image does not contain a reference count table' : undefined,
+    ...tableProblems(f),
     f.crypt > 2 ? `Unsupported encryption method ${f.crypt}` : undefined,
     ext.problem,
     // Unless a data-file option names one (qcow2.c:1617-1660).
@@ -89,10 +119,10 @@ function readBackingName(src: ByteSource, f: Fields, header: ImageHeader): void 
   const offset = Number(f.backingOffset); // <= cluster size, checked by layoutProblem
   // qcow2.c:1692: at most 1023 bytes, and within the cluster that holds the header.
   if (f.backingSize > Math.min(1023, 2 ** f.clusterBits - offset)) {
-    header.problems.push('Backing file name too long');
+    refused(header, 'Backing file name too long');
     return;
   }
-  if (offset + f.backingSize > src.size) header.problems.push('backing file name lies beyond the end of the file');
+  if (offset + f.backingSize > src.size) header.notes.push('backing file name lies beyond the end of the file');
   const name = cString(readPadded(src, offset, f.backingSize));
   if (name) header.backingFile = name;
 }
@@ -103,8 +133,7 @@ export const read: HeaderReader = (src) => {
   header.version = f.version;
   const layout = layoutProblem(f);
   if (layout) {
-    header.problems.push(layout);
-    return header;
+    return refused(header, layout);
   }
   sectorsToSize(f.size / 512n, header);
   header.incompatibleFeatures = Number(f.incompat);
@@ -112,7 +141,7 @@ export const read: HeaderReader = (src) => {
   const extEnd = f.backingOffset ? Number(f.backingOffset) : 2 ** f.clusterBits;
   const area = readPadded(src, f.headerLength, extEnd - f.headerLength);
   const ext = readExtensions(area, f.headerLength, extEnd, f.crypt);
-  for (const p of openProblems(f, ext)) if (p) header.problems.push(p);
+  for (const p of openProblems(f, ext)) if (p) refused(header, p);
   if (ext.backingFormat !== undefined) header.backingFormat = ext.backingFormat;
   if (ext.dataFile !== undefined) header.dataFile = ext.dataFile;
   if (f.backingOffset) readBackingName(src, f, header);

@@ -1,6 +1,6 @@
 import { readPadded, sectorLength } from '../byte-source.js';
 import { cString, u32le, u64le } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const QED_MAGIC = 0x00444551; // "QED\0" little-endian
 const HEADER_SIZE = 64;
@@ -50,8 +50,7 @@ export const read: HeaderReader = (src) => {
   const b = readPadded(src, 0, HEADER_SIZE);
   const problem = headerProblem(b, sectorLength(src));
   if (problem) {
-    header.problems.push(problem);
-    return header;
+    return refused(header, problem);
   }
   sectorsToSize(u64le(b, 48) / 512n, header);
   const features = u64le(b, 16);
@@ -59,12 +58,10 @@ export const read: HeaderReader = (src) => {
   const offset = u32le(b, 56);
   const size = u32le(b, 60);
   if (offset + size > u32le(b, 4) * u32le(b, 12)) {
-    header.problems.push('QED backing filename offset is invalid');
-    return header;
+    return refused(header, 'QED backing filename offset is invalid');
   }
   if (size >= PATH_MAX) {
-    header.problems.push('Failed to read backing filename');
-    return header;
+    return refused(header, 'Failed to read backing filename');
   }
   const name = cString(readPadded(src, offset, size));
   if (name) header.backingFile = name;

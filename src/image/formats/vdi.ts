@@ -1,6 +1,6 @@
 import { readPadded } from '../byte-source.js';
 import { u32le, u64le } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const SIGNATURE = 0xbeda107f; // at offset 0x40, after the 64-byte text
 const VERSION_1_1 = 0x00010001;
@@ -43,8 +43,7 @@ export const read: HeaderReader = (src) => {
   header.version = version >>> 16;
   const problem = headerProblem(b);
   if (problem) {
-    header.problems.push(problem);
-    return header;
+    return refused(header, problem);
   }
   // vdi.c:408: odd sizes from 'VBoxManage convertfromraw' are rounded up to a sector.
   sectorsToSize((u64le(b, 368) + 511n) / 512n, header);

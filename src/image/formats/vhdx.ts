@@ -1,6 +1,7 @@
 import { type ByteSource, readPadded } from '../byte-source.js';
 import { bytesEqual, safeNumber, u16le, u32le, u64le } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { crc32c } from './crc32c.js';
+import { EINVAL, ENOTSUP, emptyHeader, refused, refusedErrno, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const KiB = 1024;
 const REGION_TABLE_OFFSET = 192 * KiB;
@@ -49,28 +50,49 @@ function metadataItems(table: Uint8Array): { params?: number; size?: number } {
   return items;
 }
 
-// Not verified here, though QEMU does: the region table CRC-32C, the two headers and the log.
+const HEADER_BLOCK = 64 * KiB;
+const HEADER_SIZE = 4 * KiB;
+
+/** vhdx_parse_header (vhdx.c:421): a header counts when its CRC-32C, "head" and version 1 hold. */
+function headerSequence(src: ByteSource, offset: number): { seq: bigint; bytes: Uint8Array } | undefined {
+  const h = readPadded(src, offset, HEADER_SIZE);
+  if (crc32c(h, 4) !== u32le(h, 4) || !bytesEqual(h, 0, 'head') || u16le(h, 66) !== 1) return undefined;
+  return { seq: u64le(h, 8), bytes: h };
+}
+
+function headersValid(src: ByteSource): boolean {
+  const [h1, h2] = [headerSequence(src, HEADER_BLOCK), headerSequence(src, 2 * HEADER_BLOCK)];
+  if (!h1 || !h2) return Boolean(h1 ?? h2);
+  // Equal sequence numbers are allowed only for identical headers (Disk2VHD writes two).
+  return h1.seq !== h2.seq || h1.bytes.every((x, i) => x === h2.bytes[i]);
+}
+
+// Not verified here, though QEMU does: the log, the region table CRC-32C and the metadata items other than
+// these two. QEMU sets no message for these failures, so bdrv_open_driver names the file and the errno.
 export const read: HeaderReader = (src) => {
   const header = emptyHeader('vhdx');
   if (!bytesEqual(readPadded(src, 0, 8), 0, 'vhdxfile')) {
-    header.problems.push('no "vhdxfile" signature (QEMU: Invalid argument)');
-    return header;
+    header.notes.push('no "vhdxfile" signature');
+    return refusedErrno(header, EINVAL);
   }
+  // error_setg_errno with the 0 the last read returned: no strerror is added.
+  if (!headersValid(src)) return refused(header, 'No valid VHDX header found');
   const region = metadataOffset(src);
   if (region === undefined) {
-    header.problems.push('no usable region table with a metadata region (QEMU: Invalid argument)');
-    return header;
+    header.notes.push('no usable region table with a metadata region');
+    return refusedErrno(header, EINVAL);
   }
   const table = readPadded(src, region, TABLE_SIZE);
   const items = metadataItems(table);
   if (!bytesEqual(table, 0, 'metadata') || items.params === undefined || items.size === undefined) {
-    header.problems.push('metadata table lacks file parameters or virtual disk size (QEMU: Operation not supported)');
-    return header;
+    header.notes.push('metadata table lacks file parameters or virtual disk size');
+    return refusedErrno(header, ENOTSUP);
   }
   const params = u32le(readPadded(src, region + items.params, 8), 4);
   if (params & PARAMS_HAS_PARENT) {
     // vhdx.c:772: "TODO: parse parent locator fields", so QEMU 7.2 refuses differencing images.
-    header.problems.push('differencing VHDX (has a parent) is not supported by QEMU (Operation not supported)');
+    header.notes.push('differencing VHDX (has a parent) is not supported by QEMU');
+    refusedErrno(header, ENOTSUP);
   }
   sectorsToSize(u64le(readPadded(src, region + items.size, 8), 0) / 512n, header);
   return header;

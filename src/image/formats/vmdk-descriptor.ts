@@ -92,8 +92,8 @@ export function parentHint(desc: string): { backingFile?: string; problem?: stri
   if (at < 0) return {};
   const start = at + 'parentFileNameHint'.length + 2;
   const end = start <= desc.length ? desc.indexOf('"', start) : -1;
-  if (end < 0) return { problem: 'parentFileNameHint has no closing quote (QEMU: Invalid argument)' };
-  if (end - start > 4095) return { problem: 'parentFileNameHint is too long (QEMU: Invalid argument)' };
+  if (end < 0) return { problem: 'parentFileNameHint has no closing quote' };
+  if (end - start > 4095) return { problem: 'parentFileNameHint is too long' };
   const name = fromBinary(desc.slice(start, end));
   return name ? { backingFile: name } : {};
 }
@@ -106,7 +106,7 @@ export function cidProblem(desc: string): string | undefined {
   for (const key of ['CID', 'parentCID']) {
     const at = desc.indexOf(key);
     const rest = at < 0 ? '' : desc.slice(at + key.length + 1, at + key.length + 64);
-    if (!/^[ \t\n\v\f\r]*[+-]?[0-9a-fA-F]/.test(rest)) return `descriptor has no readable ${key} (QEMU: Invalid argument)`;
+    if (!/^[ \t\n\v\f\r]*[+-]?[0-9a-fA-F]/.test(rest)) return `descriptor has no readable ${key}`;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { ImageHeader } from '../../model/image.js';
 import { type ByteSource, readPadded, sectorLength } from '../byte-source.js';
 import { u16le, u32be, u32le, u64le } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { EINVAL, emptyHeader, refused, refusedErrno, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 import { binaryCString, cidProblem, parentHint, parseDescriptor } from './vmdk-descriptor.js';
 
 const VMDK3_MAGIC = 0x434f5744; // "COWD"
@@ -52,7 +52,7 @@ function readDescriptorFile(src: ByteSource, offset: number, header: ImageHeader
   const d = parseDescriptor(descriptorAt(src, offset, DESC_MAX));
   if (d.createType !== undefined) header.createType = d.createType;
   header.extents = d.extents;
-  if (d.problem) header.problems.push(d.problem);
+  if (d.problem) refused(header, d.problem);
   else sectorsToSize(d.sectors, header);
 }
 
@@ -94,7 +94,7 @@ function readVmdk4(src: ByteSource, first: Uint8Array, header: ImageHeader): voi
   if (u64le(first, 56) === GD_AT_END) {
     const footer = footerHeader(src);
     if (!footer) {
-      header.problems.push('Invalid footer');
+      refused(header, 'Invalid footer');
       return;
     }
     h = footer;
@@ -103,14 +103,14 @@ function readVmdk4(src: ByteSource, first: Uint8Array, header: ImageHeader): voi
   const compressed = u16le(h, 77) === 1;
   header.createType = compressed ? 'streamOptimized' : 'monolithicSparse';
   const problem = vmdk4Problem(h, src);
-  if (problem) header.problems.push(problem);
+  if (problem) refused(header, problem);
   else sectorsToSize(u64le(h, 12), header);
 }
 
 function readVmdk3(first: Uint8Array, header: ImageHeader): void {
   header.version = u32le(first, 4);
-  if (u32le(first, 16) > 0x200000) header.problems.push('Invalid granularity, image may be corrupt');
-  else if (u32le(first, 24) > 32 * 1024 * 1024) header.problems.push('L1 size too big');
+  if (u32le(first, 16) > 0x200000) refused(header, 'Invalid granularity, image may be corrupt');
+  else if (u32le(first, 24) > 32 * 1024 * 1024) refused(header, 'L1 size too big');
   else sectorsToSize(BigInt(u32le(first, 12)), header);
 }
 
@@ -122,15 +122,14 @@ function readVmdk3(first: Uint8Array, header: ImageHeader): void {
 export const read: HeaderReader = (src) => {
   const header = emptyHeader('vmdk');
   if (sectorLength(src) < 4) {
-    header.problems.push('File is too small, not a valid image');
-    return header;
+    return refused(header, 'File is too small, not a valid image');
   }
   const first = readPadded(src, 0, 512);
   const magic = u32be(first, 0);
   if (magic === VMDK4_MAGIC) readVmdk4(src, first, header);
   else if (magic === VMDK3_MAGIC) readVmdk3(first, header);
   else readDescriptorFile(src, 0, header);
-  if (header.problems.length) return header;
+  if (header.refusal !== undefined) return header;
   // vmdk_open sets desc_offset to 0x200 for every sparse file, whatever its header says.
   const descOffset = magic === VMDK4_MAGIC || magic === VMDK3_MAGIC ? 0x200 : 0;
   const desc = descriptorAt(src, descOffset, DESC_SIZE);
@@ -140,6 +139,10 @@ export const read: HeaderReader = (src) => {
     header.backingFormat = 'vmdk';
   }
   const problem = hint.problem ?? cidProblem(desc.slice(0, DESC_SIZE - 1));
-  if (problem) header.problems.push(problem);
+  if (problem) {
+    // vmdk_parent_open and vmdk_read_cid fail with -EINVAL and no message (vmdk.c:1356-1367).
+    header.notes.push(problem);
+    return refusedErrno(header, EINVAL);
+  }
   return header;
 };

@@ -1,6 +1,6 @@
 import { type ByteSource, readPadded, sectorLength } from '../byte-source.js';
 import { bytesEqual, u16be, u32be, u64be, u8 } from '../bytes.js';
-import { emptyHeader, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import { emptyHeader, refused, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 const FOOTER_SIZE = 512;
 const VHD_FIXED = 2;
@@ -58,25 +58,22 @@ export const read: HeaderReader = (src) => {
   const header = emptyHeader('vpc');
   const found = findFooter(src);
   if (typeof found === 'string') {
-    header.problems.push(found);
-    return header;
+    return refused(header, found);
   }
   const { footer, fixed } = found;
   header.version = u16be(footer, 12);
   if (!checksumOk(footer)) {
-    header.problems.push('Incorrect header checksum');
-    return header;
+    return refused(header, 'Incorrect header checksum');
   }
   const sectors = totalSectors(footer);
   if (sectors > VHD_MAX_SECTORS) {
-    header.problems.push('File too large');
-    return header;
+    return refused(header, 'File too large');
   }
   sectorsToSize(sectors, header);
   const problem = fixed ? undefined : dynamicProblem(src, footer, sectors);
-  if (problem) header.problems.push(problem);
+  if (problem) refused(header, problem);
   if (u32be(footer, 60) === VHD_DIFFERENCING) {
-    header.problems.push('differencing VHD: QEMU opens it as a dynamic disk and ignores its parent');
+    header.notes.push('differencing VHD: QEMU opens it as a dynamic disk and ignores its parent');
   }
   return header;
 };
