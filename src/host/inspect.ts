@@ -13,6 +13,7 @@ import { configuredModuleDir, readBinaryFacts, type BinaryFacts } from './binary
 import { ALL_DRIVERS, moduleTable } from './block-modules.js';
 import { recoverWhitelist } from './elf-whitelist.js';
 import { parseFormatHelp, parseImgHelp, parseVersion } from './inspect-parse.js';
+import { inspectStack } from './inspect-stack.js';
 import { buildProfile, type ImgRun, type ModuleLookup, type SearchDir, type SystemRun } from './inspect-profile.js';
 
 export interface InspectOptions {
@@ -182,7 +183,9 @@ export async function inspectBinaries(options: InspectOptions = {}): Promise<{ p
   const facts = readBinaryFacts(buf);
   const dirs = await searchDirs(elfPath, facts, options, env, version.package);
   const modules = await lookupModules(moduleTable(version.version).map((m) => m.name), dirs, facts.stamp);
-  const profile = buildProfile({ systems, img, elfPath, facts, whitelist, searchDirs: dirs, modules });
+  const qemuProfile = buildProfile({ systems, img, elfPath, facts, whitelist, searchDirs: dirs, modules });
+  // This host's own stack: the layers above QEMU belong with its QEMU, not with a build named on the command line.
+  const profile = named ? qemuProfile : { ...qemuProfile, ...(await inspectStack(env)) };
   const binaries = [...systems.map((s) => described(s.path, s.version.version)), ...(img ? [described(img.path, img.version?.version)] : [])];
   return { profile, binaries };
 }

@@ -52,6 +52,30 @@ export interface QemuFacts {
   };
 }
 
+/** The libguestfs library under guestfish and the virt-* tools. */
+export interface LibguestfsFacts {
+  /** Upstream version, e.g. "1.48.6": decides the overlay's backing format detection (1.45.7) and the messages. */
+  version: string;
+  /** Values of add_drive's `protocol` this build accepts (lib/drives.c, after any distro patch). */
+  protocols: string[];
+  /** --with-default-backend: the backend used when LIBGUESTFS_BACKEND is not set. */
+  defaultBackend: 'direct' | 'libvirt';
+  source: Source;
+  unconfirmed?: string;
+}
+
+/** The libvirt daemon that starts QEMU for a domain XML (src/stack/libvirt). */
+export interface LibvirtFacts {
+  /** Upstream version the build is based on, e.g. "9.0.0": decides -blockdev or -drive and which of libvirt's rules apply. */
+  version: string;
+  /** Network disk protocols the domain XML accepts (virStorageNetProtocol). */
+  diskProtocols?: string[];
+  /** Storage pool backends the distro does not build (libvirt.spec with_storage_*). */
+  storageBackendsDisabled?: string[];
+  source: Source;
+  unconfirmed?: string;
+}
+
 export interface Profile {
   name: string;
   description: string;
@@ -59,8 +83,37 @@ export interface Profile {
   extends?: string;
   qemu: QemuFacts;
   /** Facts about the stack above QEMU; read by later layers. */
-  libvirt?: Record<string, unknown>;
-  libguestfs?: Record<string, unknown>;
-  virtV2v?: Record<string, unknown>;
-  nbdkit?: Record<string, unknown>;
+  libvirt?: LibvirtFacts;
+  libguestfs?: LibguestfsFacts;
+  virtV2v?: VirtV2vFacts;
+  nbdkit?: NbdkitFacts;
+}
+
+/** virt-v2v as the distro builds it: which modes its command line accepts, after downstream patches. */
+export interface VirtV2vFacts {
+  /** Upstream version; decides how sources reach QEMU (qemu drivers before 1.41.5, nbdkit after). Latest when absent. */
+  version?: string;
+  /** -i modes accepted (local is an alias of disk). */
+  inputs?: string[];
+  /** -it transports accepted. */
+  inputTransports?: string[];
+  /** Sources a downstream build removed although the -i mode stays (xen+ssh: RHEL 10 "Remove input from Xen"). */
+  removedInputs?: string[];
+  /** -o modes accepted, by their canonical names (disk and local are one mode). */
+  outputs?: string[];
+  /** Options a downstream patch removed or turned into errors (--in-place, --qemu-boot, --block-driver). */
+  removedOptions?: string[];
+  /** -ic schemes whose input refuses the libvirt backend (virt-v2v < 1.43.4: xen+ssh, RHBZ#1140166). */
+  directBackendRequired?: string[];
+  source: Source;
+  unconfirmed?: string;
+}
+
+/** nbdkit as installed next to virt-v2v: the plugins and filters virt-v2v probes for. */
+export interface NbdkitFacts {
+  version?: string;
+  plugins: string[];
+  filters?: string[];
+  source: Source;
+  unconfirmed?: string;
 }

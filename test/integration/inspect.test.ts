@@ -228,3 +228,24 @@ describe('runInspect', () => {
     }
   });
 });
+
+describe('inspect: the layers above QEMU on this host', () => {
+  it("reads libvirt, libguestfs (protocols tried one by one), virt-v2v and nbdkit from Debian's packages, as debian-12 bundles them", async () => {
+    const { profile } = await inspectBinaries();
+    const bundled = debian12();
+    expect(profile.libvirt?.version).toBe(bundled.libvirt?.version);
+    expect(profile.libguestfs).toMatchObject({ version: bundled.libguestfs?.version, defaultBackend: bundled.libguestfs?.defaultBackend });
+    expect([...(profile.libguestfs?.protocols ?? [])].sort()).toEqual([...(bundled.libguestfs?.protocols ?? [])].sort());
+    expect(profile.virtV2v?.version).toBe(bundled.virtV2v?.version);
+    expect(profile.virtV2v?.inputs).toEqual(bundled.virtV2v?.inputs);
+    expect(profile.nbdkit?.version).toBe(bundled.nbdkit?.version);
+    expect(profile.nbdkit?.plugins).toEqual(expect.arrayContaining(['curl', 'file', 'nbd', 'ssh']));
+  });
+
+  it('leaves them out of a profile of binaries named on the command line (a build, not this host)', async () => {
+    const o = oracle('rhel9');
+    const { profile } = await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, moduleDir: o.moduleDir, env: o.env });
+    expect(profile.libguestfs).toBeUndefined();
+    expect(profile.virtV2v).toBeUndefined();
+  });
+});
