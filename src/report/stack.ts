@@ -9,7 +9,8 @@ export function stackText(result: StackResult, paint: Paint): string {
   const lines: string[] = [];
   for (const { step, check, verdict } of result.steps) {
     lines.push(`${verdictWord(verdict, paint)}  ${paint.bold(step.id)}: ${step.summary} (${step.program})`);
-    for (const message of step.messages ?? []) lines.push(`  ${step.program} would print: ${message}`);
+    const printed = (step.messages ?? []).flatMap((m) => m.split('\n'));
+    if (printed.length > 0) lines.push(`  ${paint.bold(step.program)} would print:`, ...printed.map((m) => (m ? `    ${m}` : '')));
     if (check) lines.push(...checkText(check, paint, { findings: false }).split('\n').map((l) => (l ? `  ${l}` : l)));
     lines.push('');
   }
