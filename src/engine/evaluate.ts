@@ -58,6 +58,7 @@ export function evaluate(plan: Plan, profile: Profile): CheckResult {
 
 /** File child first, then the node itself, then what its driver opens, then its backing file (block.c bdrv_open_inherit). */
 function visit(node: BlockNode, path: BlockNode[], inheritedRo: boolean, walk: Walk): boolean {
+  if (node.reference !== undefined) return node.readOnly;
   const below = [...path, node];
   const first = node.children.filter((c) => c.childRole === 'snapshot-base' || c.childRole === 'file');
   const later = node.children.filter((c) => !first.includes(c) && c.childRole !== 'backing');

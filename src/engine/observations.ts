@@ -47,5 +47,6 @@ function info(code: Finding['code'], layer: Finding['layer'], node: BlockNode, a
 }
 
 export function nodesOf(node: BlockNode): BlockNode[] {
+  if (node.reference !== undefined) return [];
   return [node, ...node.children.flatMap(nodesOf)];
 }

@@ -25,6 +25,8 @@ export interface BlockNode {
   autoReadOnly: boolean;
   childRole?: ChildRole;
   children: BlockNode[];
+  /** The node-name of an existing node this child refers to: opened (and judged) by its own -blockdev, not again here. */
+  reference?: string;
   /** Set when a file the node names was looked at on this machine. */
   exists?: boolean;
   /** QEMU's text when the format driver refuses the header it reads (the image layer, after the whitelist). */

@@ -170,7 +170,7 @@ function childNode(spec: NodeSpec, role: ChildRole, value: unknown, ctx: GraphCo
 /** A string where QEMU expects a child's options names another node (bdrv_open_child_bs -> bdrv_lookup_bs). */
 function reference(name: string, id: string, ctx: GraphContext): BlockNode {
   const found = ctx.nodeNames.get(name);
-  if (found) return found;
+  if (found) return { ...found, reference: name };
   const text = `Cannot find device='${name}' nor node-name='${name}'`;
   return { id, driver: name, role: 'other', selectedBy: 'driver-option', readOnly: true, autoReadOnly: false, children: [], planError: { code: 'node-not-found', text } };
 }

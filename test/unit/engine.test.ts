@@ -148,3 +148,13 @@ describe('files QEMU cannot read', () => {
   it('no probing findings for a URL, whose header blockgate never reads', () =>
     expect(check('debian-12', 'qemu-system-x86_64 -drive file=https://h/x,if=none,readonly=on').findings.map((f) => f.code)).toEqual(['remote-not-checked']));
 });
+
+describe('-blockdev node references', () => {
+  it('a node referenced by name is judged once, by its own -blockdev', () => {
+    const result = check('rhel-9', 'qemu-kvm -blockdev driver=file,node-name=s,filename=t.vmdk -blockdev driver=vmdk,node-name=f,file=s', [vmdk]);
+    expect(result.verdict).toBe('fails');
+    expect(result.drives[0]?.nodes.map((n) => n.id)).toEqual(['s']);
+    expect(result.drives[1]?.nodes.map((n) => `${n.driver} ${n.verdict}`)).toEqual(['vmdk fails']);
+    expect(result.findings.filter((f) => f.code === 'driver-read-only-only')).toHaveLength(1);
+  });
+});
