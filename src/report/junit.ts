@@ -23,10 +23,15 @@ export function diffJunit(suite: string, expected: string, diffs: Difference[], 
     ].join('\n');
   });
   const failures = checked.filter(({ area }) => diffs.some((d) => d.area === area)).length;
+  return document(suite, checked.length, failures, cases);
+}
+
+/** The one suite inside <testsuites>, as Jenkins, GitLab and GitHub read it. */
+function document(suite: string, tests: number, failures: number, cases: string[]): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="blockgate" tests="${checked.length}" failures="${failures}" errors="0">`,
-    `  <testsuite name="${xml(suite)}" tests="${checked.length}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="blockgate" tests="${tests}" failures="${failures}" errors="0">`,
+    `  <testsuite name="${xml(suite)}" tests="${tests}" failures="${failures}" errors="0" skipped="0">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',
@@ -53,16 +58,7 @@ export function findingsJunit(report: FindingsReport): string {
       '    </testcase>',
     ];
   });
-  const n = report.subjects.length;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="blockgate" tests="${n}" failures="${failures}" errors="0">`,
-    `  <testsuite name="${xml(report.suite)}" tests="${n}" failures="${failures}" errors="0" skipped="0">`,
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return document(report.suite, report.subjects.length, failures, cases);
 }
 
 function issueLine(i: Issue): string {
