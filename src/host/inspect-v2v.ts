@@ -52,7 +52,11 @@ export async function inspectV2v(options: { virtV2v?: string; nbdkit?: string; e
   const v2vVersion = version.exitCode === 0 ? parseV2vVersion(String(version.stdout)) : undefined;
   if (v2vVersion !== undefined && features.exitCode === 0) {
     const { inputs, outputs } = parseV2vFeatures(String(features.stdout));
-    facts.virtV2v = { version: v2vVersion, inputs, outputs, source: `\`${v2v} --version\` and \`${v2v} --machine-readable\`` };
+    const nbdcopy = await run('nbdcopy', ['--version']);
+    facts.virtV2v = {
+      version: v2vVersion, inputs, outputs, nbdcopy: nbdcopy.exitCode === 0 ? 'installed' : 'missing',
+      source: `\`${v2v} --version\` and \`${v2v} --machine-readable\`; \`nbdcopy --version\` ${nbdcopy.exitCode === 0 ? 'answered' : 'did not run'}`,
+    };
   }
   if (dump.exitCode === 0) {
     const config = parseNbdkitConfig(String(dump.stdout));

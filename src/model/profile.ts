@@ -105,6 +105,11 @@ export interface VirtV2vFacts {
   removedOptions?: string[];
   /** -ic schemes whose input refuses the libvirt backend (virt-v2v < 1.43.4: xen+ssh, RHBZ#1140166). */
   directBackendRequired?: string[];
+  /**
+   * libnbd's nbdcopy, which virt-v2v 2.x copies every disk with: on this host (inspect), or, for a distro, whether the
+   * virt-v2v package pulls it in ('not-a-dependency': Debian 12's virt-v2v does not depend on libnbd-bin).
+   */
+  nbdcopy?: 'installed' | 'missing' | 'not-a-dependency';
   source: Source;
   unconfirmed?: string;
 }

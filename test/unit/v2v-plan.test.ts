@@ -160,3 +160,31 @@ describe('the libguestfs layer sees what virt-v2v hands it', () => {
     expect(lg.every((s) => s.verdict === 'opens')).toBe(true);
   });
 });
+
+describe('nbdcopy (virt-v2v 2.x copies every disk with it)', () => {
+  const DISK = 'virt-v2v -i disk guest.img -o local -os /var/tmp -of qcow2';
+  const withNbdcopy = (state: 'installed' | 'missing' | undefined) => (p: Profile): Profile => {
+    if (p.virtV2v) {
+      if (state) p.virtV2v.nbdcopy = state;
+      else delete p.virtV2v.nbdcopy;
+    }
+    return p;
+  };
+
+  it("warns on debian-12, whose virt-v2v package does not pull in libnbd-bin", () => {
+    const r = v2v(profile('debian-12'), DISK);
+    expect(r.verdict).toBe('opens');
+    expect(r.findings.filter((f) => f.code === 'v2v-nbdcopy-missing').map((f) => `${f.step}:${f.severity}`)).toEqual(['output 0:warning']);
+  });
+
+  it('fails the copy when a host has no nbdcopy, and says nothing when it has one', () => {
+    const missing = v2v(profile('debian-12', withNbdcopy('missing')), DISK);
+    expect(missing.verdict).toBe('fails');
+    expect(codes(missing)).toContain('output 0:v2v-nbdcopy-missing');
+    expect(codes(v2v(profile('debian-12', withNbdcopy('installed')), DISK))).not.toContain('output 0:v2v-nbdcopy-missing');
+  });
+
+  it('is not asked of virt-v2v 1.x, which copies with qemu-img convert', () => {
+    expect(codes(v2v(profile('rhel-7', (p) => withNbdcopy('missing')(p)), XEN, { LIBGUESTFS_BACKEND: 'direct' })).some((c) => c.endsWith('v2v-nbdcopy-missing'))).toBe(false);
+  });
+});

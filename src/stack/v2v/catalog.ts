@@ -47,6 +47,13 @@ export const V2V_CATALOG: Record<V2vCode, CatalogEntry> = {
     explain: (a) => `profile ${a['profile']} records no ${a['layer']} facts, so that layer's rules were not checked.`,
     fix: (a) => `add a ${a['layer']} group to the profile (blockgate inspect reads it from a host), or pick a profile that has one`,
   },
+  'v2v-nbdcopy-missing': {
+    title: 'nbdcopy not installed',
+    explain: (a) => a['state'] === 'missing'
+      ? 'virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), which is not installed here: the conversion runs to the end and then fails at "Copying disk".'
+      : "virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), but this distro's virt-v2v package does not pull them in: without them the conversion fails at \"Copying disk\".",
+    fix: () => 'install libnbd\'s tools first: apt-get install libnbd-bin (Debian, Ubuntu); dnf install libnbd (Fedora, RHEL)',
+  },
   'nbdkit-plugin-missing': {
     title: 'nbdkit plugin not installed',
     explain: (a) => `virt-v2v needs nbdkit-${a['plugin']}-plugin, which this stack does not have (it has: ${a['installed'] || 'none'}).`,

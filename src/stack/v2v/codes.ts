@@ -9,6 +9,7 @@ export const V2V_CODES = [
   'v2v-remote-behind-overlay',
   'v2v-source-over-nbd',
   'v2v-facts-missing',
+  'v2v-nbdcopy-missing',
   'nbdkit-plugin-missing',
   'nbdkit-filter-missing',
 ] as const;

@@ -25,7 +25,17 @@ export function modernSteps(cmd: V2vCommand, source: Source, disks: SourceDisk[]
   const out = withCreated(ctx, targets.map((t) => created(t, of)));
   targets.forEach((target, i) => steps.push(outputStep(cmd, target, i, of, out)));
   if (outputMode(cmd) === 'null') steps.push(nullStep(ctx));
-  return steps;
+  return withCopyTool(steps, ctx);
+}
+
+/** nbdcopy runs once the conversion is done (v2v/v2v.ml copy_disks): its absence shows up on the copy, the first output step. */
+function withCopyTool(steps: StackStep[], ctx: StackContext): StackStep[] {
+  const state = ctx.profile.virtV2v?.nbdcopy;
+  const at = steps.findIndex((s) => s.id.startsWith('output'));
+  if (state === undefined || state === 'installed' || at < 0) return steps;
+  const copy = steps[at] as StackStep;
+  const missing = finding('v2v-nbdcopy-missing', state === 'missing' ? 'error' : 'warning', { state });
+  return steps.map((s, i) => (i === at ? { ...copy, findings: [...copy.findings, missing] } : s));
 }
 
 function inputStep(disk: SourceDisk, i: number, source: Source, ctx: StackContext): StackStep {
