@@ -8,6 +8,8 @@ import { InputError } from '../errors.js';
 
 /** Where QEMU looks for block modules on Debian/Ubuntu, Fedora/RHEL and SUSE: a package adding or removing one changes the dir's mtime. */
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/qemu', '/usr/lib64/qemu-kvm', '/usr/lib64/qemu', '/usr/lib/qemu'];
+/** Bumped when inspect learns new facts, so that a cache written by an older blockgate is not used. */
+const INSPECT_REVISION = 2;
 /** Installing or upgrading libvirt, libguestfs, virt-v2v or nbdkit (or an nbdkit plugin) changes one of these. */
 const STACK_PATHS = ['/usr/sbin/libvirtd', '/usr/sbin/virtqemud', '/usr/bin/guestfish', '/usr/bin/virt-v2v', '/usr/sbin/nbdkit', '/usr/bin/nbdkit', '/usr/lib/x86_64-linux-gnu/nbdkit/plugins', '/usr/lib64/nbdkit/plugins'];
 
@@ -41,5 +43,5 @@ async function cacheKey(paths: string[], env: NodeJS.ProcessEnv): Promise<string
     return [p, s.size, s.mtimeMs];
   });
   const dirs = [env['QEMU_MODULE_DIR'], ...MODULE_DIRS, ...STACK_PATHS].filter((d): d is string => d !== undefined && existsSync(d)).map((d) => [d, statSync(d).mtimeMs]);
-  return createHash('sha256').update(JSON.stringify({ version: String(version.stdout).split('\n')[0], binaries, dirs })).digest('hex').slice(0, 32);
+  return createHash('sha256').update(JSON.stringify({ revision: INSPECT_REVISION, version: String(version.stdout).split('\n')[0], binaries, dirs })).digest('hex').slice(0, 32);
 }
