@@ -29,9 +29,11 @@ export interface JudgeCache {
   facts: Map<string, Map<string, ImageFacts>>;
   /** Real path (symlinks followed) by absolute path. */
   places: Map<string, string>;
+  /** Files some chain names (backing files, data files, extents): their facts are kept for the next chain. */
+  named: Set<string>;
 }
 
-export const newJudgeCache = (): JudgeCache => ({ facts: new Map(), places: new Map() });
+export const newJudgeCache = (): JudgeCache => ({ facts: new Map(), places: new Map(), named: new Set() });
 
 export interface JudgeOptions {
   /** The format the caller says the top image has; without it QEMU probes, as `-drive file=` does. */
@@ -60,7 +62,7 @@ export function judgeImage(path: string, cwd: string, profile: Profile, options:
   const where = (full: string) => realPathOf(full, cache.places);
   const root = where(nodePath.resolve(cwd, options.root ?? nodePath.dirname(nodePath.resolve(cwd, path))));
   const top = nodePath.resolve(cwd, path);
-  const files = new FileGuard(cwd, root, top, where, options, cache.facts);
+  const files = new FileGuard(cwd, root, top, where, options, cache.facts, cache.named);
   const declared = options.format !== undefined && isImageFormat(options.format) ? options.format : undefined;
   // The top opens with the declared format, as format= makes QEMU open it; below it, as the chain reader asks.
   const read = (name: string, format?: string) => files.read(name, format ?? (declared && files.full(name) === top ? declared : undefined));
@@ -70,6 +72,8 @@ export function judgeImage(path: string, cwd: string, profile: Profile, options:
     { maxDepth, cwd, root, qemuVersion: profile.qemu.version });
   const command = hypervisorCommand(path, profile, options.format);
   const check = evaluate(planCommand(command, profile, (name) => files.read(name)), profile);
+  // A scan meets each image once as the image judged; only files that others' chains name are worth keeping.
+  if (!cache.named.has(top)) cache.facts.delete(top);
   return { path, chain, command, check, findings };
 }
 
@@ -121,6 +125,7 @@ class FileGuard {
     private readonly where: (full: string) => string,
     private readonly options: JudgeOptions,
     private readonly cache: JudgeCache['facts'],
+    private readonly named: JudgeCache['named'],
   ) {
     this.reader = options.read ?? ((name, format) => readImageFacts(name, cwd, format));
   }
@@ -142,6 +147,7 @@ class FileGuard {
       this.refusedNames.add(full);
       return undefined;
     }
+    if (full !== this.top) this.named.add(full);
     let read = this.cache.get(full);
     if (!read) {
       read = new Map();
