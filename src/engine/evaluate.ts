@@ -56,18 +56,25 @@ export function evaluate(plan: Plan, profile: Profile): CheckResult {
   };
 }
 
-/** File child first, then the node itself, then what its driver opens, then its backing file (block.c bdrv_open_inherit). */
+/**
+ * File child first, then the node itself, then what its driver opens, then its backing file (block.c
+ * bdrv_open_inherit). `path` is the stack of parents, pushed and popped in place (a 1,000-deep chain stays linear);
+ * a failure keeps a copy.
+ */
 function visit(node: BlockNode, path: BlockNode[], inheritedRo: boolean, walk: Walk): boolean {
   if (node.reference !== undefined) return node.readOnly;
-  const below = [...path, node];
   const first = node.children.filter((c) => c.childRole === 'snapshot-base' || c.childRole === 'file');
   const later = node.children.filter((c) => !first.includes(c) && c.childRole !== 'backing');
   const backing = node.children.filter((c) => c.childRole === 'backing');
-  for (const child of first) visit(child, below, child.readOnly, walk);
+  path.push(node);
+  for (const child of first) visit(child, path, child.readOnly, walk);
+  path.pop();
   const readOnly = node.readOnly || inheritedRo;
   const effectiveRo = judgeNode(node, path, readOnly, walk, walk.failure !== undefined);
-  for (const child of later) visit(child, below, child.readOnly || effectiveRo, walk);
-  for (const child of backing) visit(child, below, child.readOnly, walk);
+  path.push(node);
+  for (const child of later) visit(child, path, child.readOnly || effectiveRo, walk);
+  for (const child of backing) visit(child, path, child.readOnly, walk);
+  path.pop();
   return effectiveRo;
 }
 
@@ -90,7 +97,7 @@ function judgeNode(node: BlockNode, path: BlockNode[], readOnly: boolean, walk: 
   }
   if (failedHere && !notReached) {
     walk.printed.push(...(failedHere.before ?? []));
-    walk.failure = { node, path, outcome: failedHere };
+    walk.failure = { node, path: [...path], outcome: failedHere };
   }
   walk.results.push({
     id: node.id,

@@ -46,7 +46,10 @@ function info(code: Finding['code'], layer: Finding['layer'], node: BlockNode, a
   return { code, severity: 'info', layer, node: node.id, args };
 }
 
-export function nodesOf(node: BlockNode): BlockNode[] {
-  if (node.reference !== undefined) return [];
-  return [node, ...node.children.flatMap(nodesOf)];
+/** Every node of the tree, parents first; one array for the whole walk, so a 1,000-deep chain stays linear. */
+export function nodesOf(node: BlockNode, into: BlockNode[] = []): BlockNode[] {
+  if (node.reference !== undefined) return into;
+  into.push(node);
+  for (const child of node.children) nodesOf(child, into);
+  return into;
 }

@@ -18,6 +18,11 @@ export interface GraphContext {
   facts: (filename: string, literal?: boolean, format?: ProbeFormat) => ImageFacts | undefined;
   /** Nodes defined by earlier -blockdev options, by node-name. */
   nodeNames: Map<string, BlockNode>;
+  /**
+   * Filenames of the format nodes above the backing node being built, while it is built: a loop is a backing file
+   * already on the path. A set (not a list per node) keeps a 1,000-deep chain linear to plan.
+   */
+  backingPath?: Set<string>;
   /** qemu-img info opens with BDRV_O_NO_BACKING; most opens follow the chain. */
   openBacking: boolean;
   /** Since 7.2.13 (CVE-2024-4467) qcow2 skips its data file under BDRV_O_NO_IO. */
@@ -33,8 +38,8 @@ export interface NodeSpec {
   childRole?: ChildRole;
   /** Where the node sits: a format position probes when no driver is named, a protocol position reads the filename. */
   position: 'format' | 'protocol';
-  /** Resolved filenames above this node in a backing chain, to stop loops. */
-  chain?: string[];
+  /** How many backing links lie above this node. */
+  depth?: number;
   /** QEMU's parse_filename is false: no json:, no protocol prefix, the name is a path (header data files and extents since CVE-2024-4467). */
   literal?: boolean;
 }
@@ -143,23 +148,31 @@ function childByName(spec: NodeSpec, role: ChildRole, id: string, filename: stri
 function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode | undefined {
   const given = spec.options['backing'];
   if (given === null || !ctx.openBacking) return undefined;
-  const chain = [...(spec.chain ?? []), node.filename ?? ''];
-  const common = { id: `${spec.id}/backing`, readOnly: true, autoReadOnly: false, childRole: 'backing' as const, position: 'format' as const, chain };
-  if (isTree(given)) return buildNode({ ...common, options: given }, ctx);
+  const here = node.filename ?? '';
+  const depth = (spec.depth ?? 0) + 1;
+  const common = { id: `${spec.id}/backing`, readOnly: true, autoReadOnly: false, childRole: 'backing' as const, position: 'format' as const, depth };
   if (typeof given === 'string') return { ...reference(given, common.id, ctx), childRole: 'backing' };
-  if (!header?.backingFile) return undefined;
-  const filename = resolveBacking(node.filename ?? '', header.backingFile);
-  if (chain.includes(filename) || chain.length > MAX_CHAIN) {
-    return { ...emptyNode(common), driver: header.backingFormat ?? 'raw', filename, planError: { code: 'backing-loop', text: filename } };
+  if (!isTree(given) && !header?.backingFile) return undefined;
+  const filename = isTree(given) ? undefined : resolveBacking(here, header?.backingFile ?? '');
+  const path = (ctx.backingPath ??= new Set());
+  if (filename !== undefined && (filename === here || path.has(filename) || depth > MAX_CHAIN)) {
+    return { ...emptyNode(common), driver: header?.backingFormat ?? 'raw', filename, planError: { code: 'backing-loop', text: filename } };
   }
-  // Header backing_fmt beats a json: "driver" (qemu-block-layer.md §6.5).
-  const options: OptionTree = header.backingFormat ? { driver: header.backingFormat } : {};
-  const built = buildNode({ ...common, options, filename }, ctx);
-  return header.backingFormat ? { ...built, selectedBy: 'header' } : built;
+  const added = !path.has(here);
+  if (added) path.add(here);
+  try {
+    if (isTree(given)) return buildNode({ ...common, options: given }, ctx);
+    // Header backing_fmt beats a json: "driver" (qemu-block-layer.md §6.5).
+    const options: OptionTree = header?.backingFormat ? { driver: header.backingFormat } : {};
+    const built = buildNode({ ...common, options, filename }, ctx);
+    return header?.backingFormat ? { ...built, selectedBy: 'header' } : built;
+  } finally {
+    if (added) path.delete(here);
+  }
 }
 
 function childNode(spec: NodeSpec, role: ChildRole, value: unknown, ctx: GraphContext): BlockNode | undefined {
-  const common = { ...inherit(spec, role), chain: spec.chain };
+  const common = { ...inherit(spec, role), ...(spec.depth !== undefined ? { depth: spec.depth } : {}) };
   if (typeof value === 'string') return buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
   if (!isTree(value)) return undefined;
   const driver = optionString(value['driver']);
