@@ -11,6 +11,7 @@ import { stackJson, stackText } from '../report/stack.js';
 import { exitStatus, parseFormat } from '../report/format.js';
 import { checkReport, stackReport } from '../report/subjects.js';
 import { InputError } from '../errors.js';
+import { commandEnv, splitEnvironment } from '../plan/environment.js';
 import { printResult } from './output.js';
 import type { Profile } from '../model/profile.js';
 import type { StackPlan } from '../model/stack.js';
@@ -30,8 +31,10 @@ export interface CheckOptions {
   domain?: string;
 }
 
-export async function runCheck(command: string[], options: CheckOptions): Promise<void> {
+export async function runCheck(given: string[], options: CheckOptions): Promise<void> {
   const format = parseFormat(options);
+  const prefix = splitEnvironment(given);
+  const command = prefix.argv;
   const domainXml = options.domain === undefined ? undefined : readInput(options.domain);
   // Without --profile, a domain's <emulator> is the QEMU to inspect, next to this machine's libvirt.
   const profile = domainXml !== undefined && options.profile === undefined
@@ -39,7 +42,7 @@ export async function runCheck(command: string[], options: CheckOptions): Promis
     : await loadProfile(options.profile);
   const cwd = resolve(options.cwd);
   const facts = factsReader(cwd);
-  const stack = await stackPlan(command, { ...options, ...(domainXml !== undefined ? { domainXml } : {}) }, { profile, facts, env: process.env });
+  const stack = await stackPlan(command, { ...options, ...(domainXml !== undefined ? { domainXml } : {}) }, { profile, facts, env: commandEnv(prefix, process.env) });
   if (stack) return printStack(stack, profile, options);
   const result = evaluate(planCommand(command, profile, facts), profile);
   printResult(format, () => checkReport(result, cwd, options.strict), { text: (paint) => checkText(result, paint), json: () => checkJson(result) });

@@ -12,6 +12,19 @@ function run(args: string[], cwd = process.cwd()) {
 }
 
 describe('blockgate check', () => {
+  it('judges a command with the environment its NAME=VALUE prefix or env(1) gives it (RHEL 7 Xen over ssh needs the direct backend)', () => {
+    const xen = ['virt-v2v', '-ic', 'xen+ssh://root@xen.example.com', 'guest2', '-o', 'local', '-os', '/var/tmp'];
+    const { LIBGUESTFS_BACKEND: _, ...env } = process.env;
+    const plain = spawnSync(BIN, ['check', '--profile', 'rhel-7', '--json', '--', ...xen], { encoding: 'utf8', env });
+    expect(plain.status).toBe(1);
+    expect(JSON.parse(plain.stdout).findings.map((f: { code: string }) => f.code)).toContain('v2v-direct-backend-required');
+    for (const prefix of [['LIBGUESTFS_BACKEND=direct'], ['env', 'LIBGUESTFS_BACKEND=direct']]) {
+      const r = run(['check', '--profile', 'rhel-7', '--json', '--', ...prefix, ...xen]);
+      expect(r.status, prefix.join(' ')).toBe(0);
+      expect(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('v2v-direct-backend-required');
+    }
+  });
+
   it('prints the seed case word for word on rhel-7 and exits 1', () => {
     const r = run(['check', '--profile', 'rhel-7', '-C', 'examples', '--', 'qemu-kvm', '-drive', 'file=test.vpc']);
     expect(r.status).toBe(1);
