@@ -74,6 +74,11 @@ const RULES: Record<SaidKind, (said: Said, profile: Profile) => Omit<Resolved, '
     : stackCode('libvirt-protocol-unknown', 'libvirt', { target: 'of the domain', ...args }),
   // TODO(libvirt codes): no code yet for a <driver type> libvirt does not know.
   'libvirt-driver-format': ({ args }) => stackCode('libvirt-format-unknown', 'libvirt', args),
+  'libvirt-readonly-bus': ({ args }) => stackCode('libvirt-readonly-disk-bus', 'libvirt', { target: 'the disk', ...args }),
+  'libvirt-json-backing': ({ args }) => stackCode('libvirt-json-backing-unsupported', 'libvirt', {
+    image: 'the image', ...args, backing: args['backing'] ?? `json:{"driver":"${args['driver'] ?? ''}",...}`,
+  }),
+  'libvirt-chain-loop': ({ args }) => stackCode('libvirt-chain-too-deep', 'libvirt', args),
   'guestfs-unknown-protocol': ({ args }, profile) => stackCode('libguestfs-protocol-unknown', 'libguestfs', {
     version: String(profile.libguestfs?.['version'] ?? '(version not in the profile)'),
     accepted: listOf(profile.libguestfs?.['protocols']) ?? '(not in the profile)',

@@ -19,6 +19,14 @@ export const STACK_TEXTS: Recogniser[] = [
   { kind: 'libvirt-protocol', program: 'libvirt', re: /unsupported protocol type (\S+)/, args: named('protocol') },
   { kind: 'libvirt-protocol', program: 'libvirt', re: /TLS transport is not supported for disk protocol '(\w+)'/, args: (m) => ({ protocol: m[1] ?? '', what: 'tls' }) },
   { kind: 'libvirt-driver-format', program: 'libvirt', re: /unknown driver format value '([^']*)'/, args: named('driver') },
+  // src/qemu/qemu_validate.c qemuValidateDomainDeviceDefDiskFrontend.
+  { kind: 'libvirt-readonly-bus', program: 'libvirt', re: /readonly (\w+) disks are not supported/, args: named('bus') },
+  // src/storage_file/storage_source_backingstore.c: json: backing names it cannot parse.
+  { kind: 'libvirt-json-backing', program: 'libvirt', re: /missing parser implementation for JSON backing volume driver '([^']*)'/, args: named('driver') },
+  { kind: 'libvirt-json-backing', program: 'libvirt', re: /JSON backing volume definition '(.*)' lacks driver name/, args: named('backing') },
+  { kind: 'libvirt-json-backing', program: 'libvirt', re: /cannot parse json (.*): /, args: named('backing') },
+  // src/storage_file/storage_source.c virStorageSourceGetMetadataRecurse.
+  { kind: 'libvirt-chain-loop', program: 'libvirt', re: /backing store for (.+) is self-referential or too deeply nested/, args: named('path') },
   // lib/drives.c: curly quotes in the C locale of 1.4x (U+2018/U+2019); straight ones in older builds.
   { kind: 'guestfs-unknown-protocol', program: 'libguestfs', re: /unknown protocol [‘']([^’']+)[’']/, args: named('protocol') },
   // options/options.c add_drives: access (2) on a local -a file before the handle is created.

@@ -14,6 +14,7 @@ import { planDomain } from '../../src/stack/libvirt/plan.js';
 import { evaluateStack } from '../../src/engine/stack.js';
 import { factsReader } from '../../src/host/facts.js';
 import { libvirtHostProfile } from '../../src/host/inspect-libvirt.js';
+import { explain } from '../../src/explain/explain.js';
 import { oracle } from '../support/oracles.js';
 import type { Profile } from '../../src/model/profile.js';
 
@@ -131,6 +132,10 @@ describe('libvirt 9.0.0 really refuses what blockgate says it refuses, word for 
       const real = realLibvirt(xml);
       expect(real.created).toBe(false);
       expect(predicted.libvirtMessage).toBe(real.error);
+      // explain reads the real text back to the code blockgate predicted, at the libvirt layer.
+      const [explained] = explain(`error: ${real.error}`, debian, { numbered: false }).explained;
+      const refusal = predicted.result.findings.find((f) => f.layer === 'libvirt' && f.severity === 'error');
+      expect({ code: explained?.code, layer: explained?.layer }).toEqual({ code: refusal?.code, layer: 'libvirt' });
     });
   }
 
@@ -138,7 +143,9 @@ describe('libvirt 9.0.0 really refuses what blockgate says it refuses, word for 
     const xml = domainXml('backing-format-probed').replace('unrecorded.qcow2', 'loop.qcow2');
     const predicted = predict(xml, debian).libvirtMessage;
     expect(predicted).toBe(`internal error: backing store for ${dir}/loop.qcow2 is self-referential or too deeply nested`);
-    expect(realLibvirt(xml).error).toBe(predicted);
+    const real = realLibvirt(xml).error;
+    expect(real).toBe(predicted);
+    expect(explain(`error: ${real}`, debian, { numbered: false }).explained[0]).toMatchObject({ code: 'libvirt-chain-too-deep', layer: 'libvirt' });
   });
 
   it('a missing image: the same text (a vpc is not read, so no uid and gid are named)', () => {
@@ -190,6 +197,9 @@ describe('QEMU refusals reach the user through libvirt', () => {
     const real = realLibvirt(rw);
     expect(real.created).toBe(false);
     expect(qemuLine(real.error)).toBe(predicted.qemuMessages[0]);
+    // The QEMU line inside libvirt's wrapper is explained as QEMU's, passed on by libvirt.
+    const [explained] = explain(`error: ${real.error}`, rhel9, { numbered: false }).explained;
+    expect(explained).toMatchObject({ code: 'driver-read-only-only', layer: 'whitelist' });
     expect(predicted.blockdevs).toEqual(real.blockdevs);
     const ro = domainXml('vpc-read-only', emulator);
     expect(predict(ro, rhel9).result.verdict).toBe('opens');
