@@ -37,8 +37,9 @@ function outcome(layer: Layer, code: FindingCode, severity: Finding['severity'],
 const planProblems: LayerCheck = ({ node }) => {
   if (!node.planError) return undefined;
   const { code, text } = node.planError;
-  const layer = code === 'file-unreadable' ? 'file' : 'input';
-  return { ...outcome(layer, code, 'error', node, { text, filename: node.filename ?? '' }), error: text };
+  const layer = code === 'file-unreadable' ? 'file' : code === 'driver-not-built' ? 'availability' : 'input';
+  const driver = /value '(.*)'$/.exec(text)?.[1] ?? node.driver;
+  return { ...outcome(layer, code, 'error', node, { text, filename: node.filename ?? '', driver }), error: text };
 };
 
 /** Layer 1: the driver is compiled in, or its module file is installed (block.c bdrv_find_format / bdrv_find_protocol). */

@@ -32,7 +32,7 @@ export interface BlockNode {
   /** QEMU's text when the format driver refuses the header it reads (the image layer, after the whitelist). */
   headerRefusal?: string;
   /** A problem found while building the node (bad json:, unreadable file), reported as it. */
-  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found'; text: string };
+  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found' | 'driver-not-built'; text: string };
 }
 
 /** A device the drive is attached to: decides what happens to a node that fell back to read-only. */

@@ -2,6 +2,7 @@ import type { Attachment, BlockNode, Drive } from '../model/node.js';
 import { InputError } from '../errors.js';
 import { qemuFeatures } from '../engine/features.js';
 import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
+import { qapiDriverError } from './qapi.js';
 import { defaultInterface, deviceKind, interfaceDevice } from './devices.js';
 import { nestOptions, optionFlag, optionString, parseJsonOptions, splitOptions, type OptionTree } from './options.js';
 import { DRIVE_SHORTHANDS, MissingArgument, splitSystemArgs, type RawOption } from './system-options.js';
@@ -83,7 +84,10 @@ function blockdevDrive(o: RawOption, ctx: GraphContext): Drive {
     ? parseJsonOptions(o.value, o.location)
     : nestOptions(splitOptions(o.value));
   const id = optionString(options['node-name']) ?? `#block${ctx.nodeNames.size}`;
-  const root = buildNode({ id, options, readOnly: false, autoReadOnly: false, position: 'format' }, ctx);
+  const built = buildNode({ id, options, readOnly: false, autoReadOnly: false, position: 'format' }, ctx);
+  const refused = qapiDriverError(options, ctx.qemu.version);
+  // QAPI refuses the option as it is parsed: no node of it opens.
+  const root: BlockNode = refused ? { ...built, children: [], planError: { code: 'driver-not-built', text: refused } } : built;
   ctx.nodeNames.set(id, root);
   return { location: o.location, kind: '-blockdev', id, root, attachments: [], errorStyle: 'system' };
 }

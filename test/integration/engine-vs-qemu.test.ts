@@ -79,6 +79,9 @@ const SCENARIOS: [string, string[]][] = [
   ['host device', ['-drive', 'file=/dev/null,format=raw,if=none,id=d0,readonly=on']],
   ['vvfat', ['-drive', 'file=fat:fatdir,format=raw,if=none,id=d0,readonly=on']],
   ['unknown protocol', ['-drive', 'file=foo://127.0.0.1/x,format=raw,if=none']],
+  ['-blockdev naming a driver QAPI does not know', ['-blockdev', 'driver=foo,node-name=a']],
+  ['-blockdev naming a removed driver (sheepdog), as JSON', ['-blockdev', '{"driver":"sheepdog","node-name":"a","server":{"type":"inet","host":"127.0.0.1","port":"7000"},"vdi":"x"}']],
+  ['-blockdev with an unknown driver nested, after a failing -drive', ['-drive', 'file=nosuch.qcow2,format=qcow2,if=none', '-blockdev', 'driver=qcow2,node-name=a,file.driver=foo,file.filename=t.qcow2']],
   ['two drives, second fails', ['-drive', 'file=t.qcow2,format=qcow2,if=none,id=a', '-drive', 'file=t.qcow,format=qcow,if=none,id=b']],
 ];
 
