@@ -8,7 +8,8 @@ import { build } from 'esbuild';
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The scan's read-ahead thread loads its own entry (src/host/facts-prefetch.ts).
+  entryPoints: { main: 'src/cli/main.ts', 'facts-worker': 'src/host/facts-worker.ts' },
   bundle: true,
   splitting: true,
   platform: 'node',

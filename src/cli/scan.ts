@@ -6,8 +6,9 @@ import type { Profile } from '../model/profile.js';
 import type { Verdict } from '../model/result.js';
 import { InputError } from '../errors.js';
 import { loadProfile } from '../host/profiles.js';
-import { HeadPrefetch } from '../host/head-prefetch.js';
-import { readImageFacts, type FileHead } from '../host/image-facts.js';
+import { FactsPrefetch } from '../host/facts-prefetch.js';
+import { readImageFacts } from '../host/image-facts.js';
+import type { ImageFacts } from '../model/image.js';
 import type { ProbeFormat } from '../model/image.js';
 import { judgeImage, newJudgeCache, type JudgeCache } from '../image/judge.js';
 import { paintFor, type Paint } from '../report/paint.js';
@@ -109,25 +110,25 @@ export async function runScan(dirs: string[], options: ScanOptions): Promise<voi
 }
 
 /**
- * Judges the tasks in order in this thread; with `prefetch`, a second thread reads the stat and head of the files two
+ * Judges the tasks in order in this thread; with `prefetch`, a second thread reads the files (stat, probe, header) two
  * tasks ahead, so this one spends its time judging (bench/scan-speed.mjs).
  */
 async function inThisThread(tasks: Task[], profile: Profile, want: Want, emit: (r: Judged[]) => boolean, prefetch: boolean): Promise<void> {
   const cache = newJudgeCache();
   const cwd = process.cwd();
-  const ahead = prefetch ? new HeadPrefetch() : undefined;
+  const ahead = prefetch ? new FactsPrefetch(cwd) : undefined;
   const ask = (i: number) => {
     const task = tasks[i];
-    if (task) ahead?.request(i, task.files.map((f) => resolve(cwd, f)));
+    if (task) ahead?.request(i, task.files);
   };
   ask(0);
   ask(1);
   try {
     for (const [i, task] of tasks.entries()) {
-      const heads = await ahead?.take(i);
+      const facts = await ahead?.take(i);
       ask(i + 2);
       // Waiting for the reader keeps memory flat: unread lines would pile up in the stream's queue.
-      if (!emit(judgeTask(task, profile, cwd, cache, want, heads))) await once(process.stdout, 'drain');
+      if (!emit(judgeTask(task, profile, cwd, cache, want, facts))) await once(process.stdout, 'drain');
     }
   } finally {
     await ahead?.close();
@@ -178,9 +179,9 @@ export function walk(dirs: string[]): Task[] {
   return tasks;
 }
 
-/** `heads`: the stat and head of the task's files by absolute path, read ahead on another thread. */
-function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache, want: Want, heads?: Map<string, FileHead>): Judged[] {
-  const read = heads ? (name: string, format?: ProbeFormat) => readImageFacts(name, cwd, format, (full) => heads.get(full)) : undefined;
+/** `ahead`: the facts of the task's files (probed), read ahead on another thread. */
+function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache, want: Want, ahead?: Map<string, ImageFacts>): Judged[] {
+  const read = ahead ? (name: string, format?: ProbeFormat) => (format === undefined ? ahead.get(name) : undefined) ?? readImageFacts(name, cwd, format) : undefined;
   // The walk went through no symlink, so below a real root each file is where its name says: no lstat needed.
   if (task.real) {
     for (const file of task.files) {

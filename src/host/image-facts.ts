@@ -44,7 +44,7 @@ const asError = (code: string): NodeJS.ErrnoException => Object.assign(new Error
 
 type Kind = NonNullable<ImageFacts['kind']>;
 
-export function kindOf(st: fs.Stats): Kind {
+function kindOf(st: fs.Stats): Kind {
   if (st.isFile()) return 'file';
   if (st.isBlockDevice()) return 'block-device';
   if (st.isCharacterDevice()) return 'char-device';
@@ -56,13 +56,10 @@ export function kindOf(st: fs.Stats): Kind {
  * The first bytes of a file come in one read: the probe buffer and the headers of the usual formats (qcow2 and
  * its extensions, qed, vdi, vmdk's embedded descriptor at 0x200) all lie there, so most images cost a single pread.
  */
-export const HEAD_SIZE = 16 * 1024;
+const HEAD_SIZE = 16 * 1024;
 
-/**
- * What stat(2) and the head read found for an absolute path: an errno where one failed. Made here, or ahead of
- * time on another thread by host/head-prefetch.ts; both follow symlinks and open O_RDONLY, as QEMU does.
- */
-export interface FileHead {
+/** What stat(2) and the head read found for an absolute path (following symlinks, O_RDONLY): an errno where one failed. */
+interface FileHead {
   statError?: string;
   kind?: Kind;
   size?: number;
@@ -108,7 +105,7 @@ const headBuffer = new Uint8Array(HEAD_SIZE);
  * stat, then open, read the head and close: what readImageFacts needs first, now. The head lives in a shared buffer
  * and is valid until the next call.
  */
-export function readFileHead(full: string): FileHead {
+function readFileHead(full: string): FileHead {
   let st: fs.Stats;
   try {
     st = fs.statSync(full);
@@ -155,17 +152,16 @@ function readHeadOf(full: string, file: FileHead, facts: ImageFacts, format: Pro
 /**
  * What blockgate can know about `filename` as a program running in `cwd` would open it,
  * reading the file only (O_RDONLY, never written). `format` names the declared format whose
- * header to read; without it the probed winner's header is read. `known` may hold the file's
- * stat and head, read ahead of time.
+ * header to read; without it the probed winner's header is read.
  *
  * Names with a protocol prefix or `json:` are not local files: they come back with no
  * probes and are not claimed to be missing. Devices, directories and FIFOs are not read
  * (QEMU uses host_device for devices; a FIFO would block).
  */
-export function readImageFacts(filename: string, cwd: string, format?: ProbeFormat, known?: (full: string) => FileHead | undefined): ImageFacts {
+export function readImageFacts(filename: string, cwd: string, format?: ProbeFormat): ImageFacts {
   if (hasProtocol(filename)) return { filename, exists: true };
   const full = path.resolve(cwd, filename);
-  const file = known?.(full) ?? readFileHead(full);
+  const file = readFileHead(full);
   if (file.statError) {
     if (file.statError === 'ENOENT') return { filename, exists: false };
     return { filename, exists: file.statError !== 'ENOTDIR', error: strerror(asError(file.statError)) };
