@@ -57,9 +57,10 @@ async function stackPlan(command: string[], options: CheckOptions & { domainXml?
   }
   const program = (command[0] ?? '').replace(/^.*\//, '');
   if (program === 'virt-v2v') return (await import('../stack/v2v/plan.js')).planV2v(command, ctx);
+  // Every libguestfs tool is guestfish, guestmount or virt-*: a QEMU command line loads no planner above QEMU.
+  if (!/^(guestfish|guestmount|virt-.+)$/.test(program)) return undefined;
   const libguestfs = await import('../stack/libguestfs/plan.js');
-  if (libguestfs.LIBGUESTFS_TOOLS.includes(program)) return libguestfs.planLibguestfs(command, ctx);
-  return undefined;
+  return libguestfs.LIBGUESTFS_TOOLS.includes(program) ? libguestfs.planLibguestfs(command, ctx) : undefined;
 }
 
 function printStack(plan: StackPlan, profile: Profile, options: CheckOptions): void {
