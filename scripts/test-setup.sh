@@ -48,6 +48,14 @@ readonly PACKAGES=(
   qemu-utils qemu-system-x86 qemu-block-extra dpkg-dev ninja-build meson libglib2.0-dev
   libpixman-1-dev zlib1g-dev pkg-config flex bison libfdt-dev libcurl4-gnutls-dev libssh-dev
   util-linux
+  # The layers above QEMU, and the kernel and debootstrap the libguestfs appliance and the virt-v2v test guest need.
+  # libnbd-bin: virt-v2v 2.2 copies every disk with nbdcopy and sizes it with nbdinfo, but Debian 12's virt-v2v
+  # 2.2.0-1 neither depends on nor recommends it; without it a conversion fails only at the copy.
+  libguestfs-tools virt-v2v libnbd-bin libvirt-clients libvirt-daemon nbdkit debootstrap linux-image-amd64
+  # virt-xml-validate runs xmllint (only recommended by libvirt-clients).
+  libxml2-utils
+  # The man page (groff, man-db), the completion scripts in real shells (zsh, bash), script(1) for a terminal.
+  groff-base man-db zsh bash bsdutils
 )
 
 readonly COMMON_ARGS=(
@@ -434,8 +442,8 @@ main() {
   build_oracle rhel7 "$RHEL7_RW" "$RHEL7_RO" 0
   build_oracle rhel9-tools "$RHEL9_RW" "$RHEL9_RO" 1
 
-  # The layers above QEMU (libvirt, libguestfs, virt-v2v, nbdkit) and their fixtures: one script each,
-  # idempotent and quick when everything is in place.
+  # Fixtures the layers above QEMU need (the virt-v2v test guest): one script each, idempotent and quick when
+  # everything is in place.
   local step
   for step in "$(dirname -- "${BASH_SOURCE[0]}")"/setup/*.sh; do
     [[ -e $step ]] || continue

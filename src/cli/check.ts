@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { loadProfile } from '../host/profiles.js';
 import { factsReader } from '../host/facts.js';
@@ -13,6 +12,7 @@ import { checkReport, stackReport } from '../report/subjects.js';
 import { InputError } from '../errors.js';
 import { commandEnv, splitEnvironment } from '../plan/environment.js';
 import { printResult } from './output.js';
+import { readInput } from './read-input.js';
 import type { Profile } from '../model/profile.js';
 import type { StackPlan } from '../model/stack.js';
 import type { StackContext } from '../stack/context.js';
@@ -71,13 +71,4 @@ function printStack(plan: StackPlan, profile: Profile, options: CheckOptions): v
   printResult(parseFormat(options), () => stackReport(result, cwd, options.strict, domainFile),
     { text: (paint) => stackText(result, paint), json: () => stackJson(result) });
   process.exitCode = exitStatus(FAILS[result.verdict], result.findings, options.strict);
-}
-
-/** A file, or `-` for standard input (virsh dumpxml guest | blockgate check --domain -). */
-function readInput(path: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${path === '-' ? 'standard input' : path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
 }

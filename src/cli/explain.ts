@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { loadProfile } from '../host/profiles.js';
 import { explain, type ExplainResult, type Explanation } from '../explain/explain.js';
 import { explainJson, explainText, unknownText } from '../explain/render.js';
 import { exitStatus, failsOn, parseFormat, type FindingsReport, type Issue } from '../report/format.js';
 import { printResult } from './output.js';
+import { readInput } from './read-input.js';
 
 export interface ExplainOptions {
   log?: string;
@@ -53,9 +53,5 @@ function input(message: string[], log: string | undefined): string {
     if (message.length === 0) throw new InputError('give the message to explain (blockgate explain "MESSAGE"), or --log FILE (- for standard input)');
     return message.join(' ');
   }
-  try {
-    return readFileSync(log === '-' ? 0 : log, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${log === '-' ? 'standard input' : log}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  return readInput(log);
 }

@@ -80,9 +80,7 @@ function fileSource(full: string, size: number, cap: number, head: Uint8Array): 
     size,
     read(offset, length) {
       if (!Number.isSafeInteger(offset) || offset < 0 || !(length > 0) || offset >= size) return new Uint8Array(0);
-      if (offset + length <= HEAD_SIZE || offset + Math.min(length, size - offset) <= head.length) {
-        return head.slice(offset, Math.min(offset + length, head.length));
-      }
+      if (offset + Math.min(length, size - offset) <= head.length) return head.slice(offset, offset + length);
       const want = Math.min(length, size - offset, left);
       if (!(want > 0)) return new Uint8Array(0);
       fd ??= fs.openSync(full, fs.constants.O_RDONLY);

@@ -10,7 +10,7 @@ const env = { ...process.env, NO_COLOR: '1', PATH: `${dirname(BIN)}:${process.en
 
 function sh(program: string, args: string[], input?: string) {
   const r = spawnSync(program, args, { encoding: 'utf8', env, ...(input !== undefined ? { input } : {}) });
-  if (r.error) throw new Error(`${program} is needed (scripts/setup/40-docs-tools.sh installs it): ${r.error.message}`);
+  if (r.error) throw new Error(`${program} is needed (scripts/test-setup.sh installs it): ${r.error.message}`);
   return r;
 }
 

@@ -238,7 +238,7 @@ describe('inspect: the layers above QEMU on this host', () => {
     expect([...(profile.libguestfs?.protocols ?? [])].sort()).toEqual([...(bundled.libguestfs?.protocols ?? [])].sort());
     expect(profile.virtV2v?.version).toBe(bundled.virtV2v?.version);
     expect(profile.virtV2v?.inputs).toEqual(bundled.virtV2v?.inputs);
-    // scripts/setup/10-stack-packages.sh installs libnbd-bin, which Debian's virt-v2v does not depend on.
+    // scripts/test-setup.sh installs libnbd-bin, which Debian's virt-v2v does not depend on.
     expect(profile.virtV2v?.nbdcopy).toBe('installed');
     expect(profile.nbdkit?.version).toBe(bundled.nbdkit?.version);
     expect(profile.nbdkit?.plugins).toEqual(expect.arrayContaining(['curl', 'file', 'nbd', 'ssh']));

@@ -38,7 +38,7 @@ async function conversionPrerequisites(): Promise<void> {
   }
   // virt-v2v 2.2 copies with nbdcopy (libnbd-bin), which Debian's virt-v2v package does not pull in.
   if ((await execa('nbdcopy', ['--version'], { reject: false })).exitCode !== 0) {
-    throw new Error('nbdcopy is missing: install libnbd-bin (scripts/setup/10-stack-packages.sh does)');
+    throw new Error('nbdcopy is missing: install libnbd-bin (scripts/test-setup.sh does)');
   }
 }
 
