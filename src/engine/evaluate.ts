@@ -4,7 +4,7 @@ import type { Profile } from '../model/profile.js';
 import type { CheckResult, DriveResult, NodeResult, Verdict } from '../model/result.js';
 import { LAYERS, type LayerOutcome } from './layers.js';
 import { rawProbeWarning } from './messages.js';
-import { qemuFeatures } from './features.js';
+import { qemuFeatures } from '../qemu/features.js';
 import { judgeAttachments } from './devices.js';
 import { observations } from './observations.js';
 import { printedError } from './printed.js';

@@ -3,7 +3,7 @@ import type { Finding, FindingCode, Layer } from '../model/finding.js';
 import type { Profile } from '../model/profile.js';
 import { READ_ONLY_BY_NATURE, driverForProtocol } from '../plan/drivers.js';
 import { debianModuleHint, qemuText } from './messages.js';
-import { qemuFeatures } from './features.js';
+import { qemuFeatures } from '../qemu/features.js';
 
 /** What one layer says about one node. Passing layers return undefined. */
 export interface LayerOutcome {

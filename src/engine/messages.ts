@@ -1,6 +1,6 @@
 import type { QemuFacts } from '../model/profile.js';
 import type { BlockNode } from '../model/node.js';
-import { qemuFeatures } from './features.js';
+import { qemuFeatures } from '../qemu/features.js';
 
 /**
  * QEMU's own error texts, exactly as the real program prints them, by version.

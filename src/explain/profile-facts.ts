@@ -1,6 +1,6 @@
 import type { Profile } from '../model/profile.js';
 import { driverForProtocol, driverRole } from '../plan/drivers.js';
-import { qemuFeatures } from '../engine/features.js';
+import { qemuFeatures } from '../qemu/features.js';
 import { moduleOf } from './resolve.js';
 
 /** What a profile says about one driver, in the terms the fixes need. */

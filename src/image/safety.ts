@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts } from '../model/image.js';
 import type { Severity } from '../model/finding.js';
-import { atLeast } from '../engine/version.js';
+import { hasCve20244467Fix } from '../qemu/features.js';
 import { hasProtocol } from '../plan/filename.js';
 import { refusalText } from './header.js';
 
@@ -160,8 +160,7 @@ function dataFileFindings(node: ChainNode, written: string, ctx: Ctx): ImageFind
   switch (ref.kind) {
     case 'json':
     case 'url': {
-      // CVE-2024-4467 ("block: Parse filenames only when explicitly requested"): 7.2.13, 8.2.6, 9.0.2, 9.1.
-      const literal = ctx.options.qemuVersion !== undefined && parsesDataFileLiterally(ctx.options.qemuVersion);
+      const literal = ctx.options.qemuVersion !== undefined && hasCve20244467Fix(ctx.options.qemuVersion);
       const what: Record<string, string> = ref.kind === 'json' ? { protocol: 'json', drivers: ref.drivers, filenames: ref.filenames, servers: ref.servers } : { protocol: ref.protocol };
       return [finding('data-file-url', literal ? 'warning' : 'error', node.filename, { ...base, ...what, opensAs: literal ? 'literal-path' : ctx.options.qemuVersion ? 'protocol' : 'unknown', qemu: ctx.options.qemuVersion ?? '' })];
     }
@@ -171,11 +170,6 @@ function dataFileFindings(node: ChainNode, written: string, ctx: Ctx): ImageFind
       ...(ref.outside ? [finding('data-file-outside-folder', 'error', node.filename, { ...base, resolved: ref.path, folder: ctx.root })] : []),
     ];
   }
-}
-
-function parsesDataFileLiterally(version: string): boolean {
-  const fixed = ['7.2.13', '8.2.6', '9.0.2'].find((v) => version.startsWith(v.split('.').slice(0, 2).join('.') + '.'));
-  return fixed ? atLeast(version, fixed) : atLeast(version, '9.1');
 }
 
 function extentFindings(node: ChainNode, written: string, full: string, ctx: Ctx): ImageFinding[] {

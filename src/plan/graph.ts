@@ -5,7 +5,7 @@ import { PROBE_ORDER } from '../image/probe.js';
 import type { QemuFacts } from '../model/profile.js';
 import { classifyFilename, resolveBacking } from './filename.js';
 import { driverRole } from './drivers.js';
-import { qemuFeatures } from '../engine/features.js';
+import { qemuFeatures } from '../qemu/features.js';
 import { flattenJson, isTree, nestOptions, optionFlag, optionString, type OptionTree } from './options.js';
 
 export interface GraphContext {

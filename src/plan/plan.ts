@@ -4,7 +4,7 @@ import type { ImageFacts } from '../model/image.js';
 import { InputError } from '../errors.js';
 import { planSystem } from './system.js';
 import { planTool } from './tools.js';
-import { atLeast } from '../engine/version.js';
+import { qemuFeatures } from '../qemu/features.js';
 
 const TOOLS = ['qemu-img', 'qemu-io', 'qemu-nbd', 'qemu-storage-daemon'];
 
@@ -18,8 +18,7 @@ export function planCommand(argv: string[], profile: Profile, facts: (filename: 
     return { program, kind: 'hypervisor', drives: planSystem(args, ctx) };
   }
   if (TOOLS.includes(program)) {
-    // Since 7.2.13 (CVE-2024-4467) qcow2 does not open its data file for BDRV_O_NO_IO opens such as qemu-img info.
-    const noIo = program === 'qemu-img' && args[0] === 'info' && atLeast(profile.qemu.version, '7.2.13');
+    const noIo = program === 'qemu-img' && args[0] === 'info' && qemuFeatures(profile.qemu).noIoSkipsDataFile;
     const { drives, subcommand } = planTool(program, args, { ...ctx, openDataFile: !noIo });
     return { program, kind: 'tool', drives, ...(subcommand ? { subcommand } : {}) };
   }

@@ -1,38 +1,10 @@
-import { atLeast } from '../engine/version.js';
+import { blockdevDriverAccepted } from '../qemu/qapi.js';
 import { isTree, optionString, type OptionTree } from './options.js';
-
-/**
- * BlockdevDriver, the QAPI enum every -blockdev (and qemu-storage-daemon --blockdev, QMP blockdev-add) "driver" is
- * checked against when the option is parsed, before any node opens: qapi/block-core.json at v7.2.0, each with the
- * release that added it (later additions: gluks 9.0). Build conditionals (host_device, replication, the blkio
- * drivers) are treated as present: a build without them answers "Unknown driver" in this engine.
- */
-const BLOCKDEV_DRIVERS: Record<string, string> = {
-  blkdebug: '2.9', blklogwrites: '3.0', blkreplay: '4.2', blkverify: '2.9', bochs: '2.9', cloop: '2.9', compress: '5.0',
-  'copy-before-write': '6.2', 'copy-on-read': '3.0', dmg: '2.9', file: '2.9', 'snapshot-access': '7.0', ftp: '2.9', ftps: '2.9',
-  gluster: '2.9', host_cdrom: '2.9', host_device: '2.9', http: '2.9', https: '2.9', iscsi: '2.9', luks: '2.9', nbd: '2.9',
-  nfs: '2.9', 'null-aio': '2.9', 'null-co': '2.9', nvme: '2.12', 'nvme-io_uring': '7.2', parallels: '2.9', preallocate: '6.0',
-  qcow: '2.9', qcow2: '2.9', qed: '2.9', quorum: '2.9', raw: '2.9', rbd: '2.9', replication: '2.9', ssh: '2.9', throttle: '2.11',
-  vdi: '2.9', vhdx: '2.9', 'virtio-blk-vfio-pci': '7.2', 'virtio-blk-vhost-user': '7.2', 'virtio-blk-vhost-vdpa': '7.2',
-  vmdk: '2.9', vpc: '2.9', vvfat: '2.9', gluks: '9.0',
-};
-/** Removed from the enum: vxhs (commit "block: drop vxhs", 5.2), sheepdog (deprecated 5.2, removed 6.1). */
-const REMOVED: Record<string, { since: string; until: string }> = {
-  vxhs: { since: '2.10', until: '5.2' },
-  sheepdog: { since: '2.9', until: '6.1' },
-};
-
-function accepted(driver: string, version: string): boolean {
-  const added = BLOCKDEV_DRIVERS[driver];
-  if (added !== undefined) return atLeast(version, added);
-  const gone = REMOVED[driver];
-  return gone !== undefined && atLeast(version, gone.since) && !atLeast(version, gone.until);
-}
 
 /** QAPI's refusal of the first "driver" in a -blockdev's options (nested children included) that this version lacks. */
 export function qapiDriverError(options: OptionTree, version: string): string | undefined {
   const driver = optionString(options['driver']);
-  if (driver !== undefined && !accepted(driver, version)) return `Parameter 'driver' does not accept value '${driver}'`;
+  if (driver !== undefined && !blockdevDriverAccepted(driver, version)) return `Parameter 'driver' does not accept value '${driver}'`;
   for (const value of Object.values(options)) {
     if (!isTree(value)) continue;
     const nested = qapiDriverError(value, version);

@@ -1,6 +1,6 @@
 import type { Attachment, BlockNode, Drive } from '../model/node.js';
 import { InputError } from '../errors.js';
-import { qemuFeatures } from '../engine/features.js';
+import { qemuFeatures } from '../qemu/features.js';
 import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
 import { qapiDriverError } from './qapi.js';
 import { defaultInterface, deviceKind, interfaceDevice } from './devices.js';

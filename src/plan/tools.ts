@@ -1,6 +1,6 @@
 import type { Drive, ErrorStyle } from '../model/node.js';
 import { InputError } from '../errors.js';
-import { atLeast } from '../engine/version.js';
+import { atLeast } from '../qemu/version.js';
 import { buildNode, temporaryOverlay, type GraphContext } from './graph.js';
 import { nestOptions, splitOptions, type OptionTree } from './options.js';
 import { IMG_SUBCOMMANDS, IO_SYNTAX, NBD_SYNTAX, parseToolArgs, type ParsedToolArgs } from './tool-syntax.js';

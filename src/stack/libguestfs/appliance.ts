@@ -6,7 +6,7 @@ import type { StackContext } from '../context.js';
 import type { GuestfsBackend, GuestfsDrive } from './drive.js';
 import type { LibguestfsCode } from './codes.js';
 import { planCommand } from '../../plan/plan.js';
-import { atLeast } from '../../engine/version.js';
+import { atLeast } from '../../qemu/version.js';
 import { addDrive } from './add.js';
 import { qemuParam } from './qemu-param.js';
 import { DEBUG_ADVICE, LIBRARY, LIBVIRT_CURL, LIBVIRT_NON_FILE_FORMAT, libraryError, type GuestfsCaller } from './messages.js';

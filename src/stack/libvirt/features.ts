@@ -1,4 +1,4 @@
-import { atLeast } from '../../engine/version.js';
+import { atLeast } from '../../qemu/version.js';
 
 /** How libvirt treats a backing image whose format the overlay does not record. */
 export type BackingFormatPolicy =

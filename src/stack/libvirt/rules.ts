@@ -1,6 +1,6 @@
 import type { Profile } from '../../model/profile.js';
 import type { ImageFacts } from '../../model/image.js';
-import { atLeast } from '../../engine/version.js';
+import { blockdevDriverAccepted } from '../../qemu/qapi.js';
 import type { DiskDef } from './domain.js';
 import type { LibvirtIssue } from './chain.js';
 import type { LibvirtFeatures } from './features.js';
@@ -45,8 +45,8 @@ function protocolRules(target: string, protocol: string, profile: Profile, featu
     return [{ code: 'libvirt-protocol-refused', severity: 'error', phase: 'validate', args: { target, protocol, reason: 'libvirt refuses tftp with every QEMU' },
       message: "unsupported configuration: 'tftp' protocol is not supported with this QEMU binary" }];
   }
-  // qemu_process.c:5419-5425: QEMU_CAPS_VXHS comes from the QMP schema, and QEMU 5.1 removed the driver.
-  if (protocol === 'vxhs' && (atLeast(profile.qemu.version, '5.1') || !profile.qemu.drivers.builtin.includes('vxhs'))) {
+  // qemu_process.c:5419-5425: QEMU_CAPS_VXHS comes from the QMP schema, which lost the driver when QEMU dropped it.
+  if (protocol === 'vxhs' && (!blockdevDriverAccepted('vxhs', profile.qemu.version) || !profile.qemu.drivers.builtin.includes('vxhs'))) {
     return [{ code: 'libvirt-protocol-refused', severity: 'error', phase: 'start', args: { target, protocol, reason: `QEMU ${profile.qemu.version} has no vxhs driver` },
       message: 'unsupported configuration: VxHS protocol is not supported with this QEMU binary' }];
   }

@@ -1,4 +1,4 @@
-import { atLeast } from '../../engine/version.js';
+import { atLeast } from '../../qemu/version.js';
 
 /**
  * How a virt-v2v version reaches the source disks:

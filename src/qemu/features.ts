@@ -1,4 +1,3 @@
-import type { QemuFacts } from '../model/profile.js';
 import { atLeast } from './version.js';
 
 /**
@@ -25,18 +24,37 @@ export interface QemuFeatures {
    * (CVE-2024-4467, "block: Parse filenames only when explicitly requested": 7.2.13, 8.2.6, 9.0.2, 9.1).
    */
   literalChildNames: boolean;
+  /** qemu-img info (BDRV_O_NO_IO) does not open a qcow2 external data file: same CVE-2024-4467 series. */
+  noIoSkipsDataFile: boolean;
+}
+
+/** What this leaf needs of a profile's QEMU facts (model/profile.ts QemuFacts has it), so it imports nothing. */
+export interface VersionedQemu {
+  version: string;
+  features?: Partial<QemuFeatures> & { source?: string; unconfirmed?: string };
+}
+
+/**
+ * The CVE-2024-4467 series (upstream 7ead946998 "block: Parse filenames only when explicitly requested" and
+ * "qcow2: Don't open data_file with BDRV_O_NO_IO", in 9.1.0) was backported to the stable 9.0.2, 8.2.6 and 7.2.13
+ * releases only; 8.0.x and 8.1.x never got it.
+ */
+const CVE_2024_4467_FIXED = [['7.2.13', '8.0'], ['8.2.6', '9.0'], ['9.0.2', '9.1']] as const;
+
+export function hasCve20244467Fix(version: string): boolean {
+  return atLeast(version, '9.1') || CVE_2024_4467_FIXED.some(([from, to]) => atLeast(version, from) && !atLeast(version, to));
 }
 
 /** Asked once per node on hot paths: computed once per profile. */
-const cache = new WeakMap<QemuFacts, QemuFeatures>();
+const cache = new WeakMap<VersionedQemu, QemuFeatures>();
 
-export function qemuFeatures(qemu: QemuFacts): QemuFeatures {
+export function qemuFeatures(qemu: VersionedQemu): QemuFeatures {
   let features = cache.get(qemu);
   if (!features) cache.set(qemu, (features = derive(qemu)));
   return features;
 }
 
-function derive(qemu: QemuFacts): QemuFeatures {
+function derive(qemu: VersionedQemu): QemuFeatures {
   const v = qemu.version;
   const implied: QemuFeatures = {
     driveAutoReadOnly: atLeast(v, '3.1'),
@@ -46,7 +64,8 @@ function derive(qemu: QemuFacts): QemuFeatures {
     rawProbeWarning: atLeast(v, '2.3'),
     permissionErrors: atLeast(v, '2.9'),
     implicitDevicePrefix: atLeast(v, '2.9') && !atLeast(v, '5.1'),
-    literalChildNames: atLeast(v, '9.1') || [['7.2.13', '8.0'], ['8.2.6', '9.0'], ['9.0.2', '9.1']].some(([from = '', to = '']) => atLeast(v, from) && !atLeast(v, to)),
+    literalChildNames: hasCve20244467Fix(v),
+    noIoSkipsDataFile: hasCve20244467Fix(v),
   };
   const { source: _source, unconfirmed: _unconfirmed, ...overrides } = qemu.features ?? {};
   return { ...implied, ...overrides };
