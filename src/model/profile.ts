@@ -43,10 +43,12 @@ export interface QemuFacts {
   drivers: { builtin: string[]; source: Source; unconfirmed?: string };
   modules: BlockModule[];
   whitelist: QemuWhitelist;
-  /** Behaviour a downstream build backported ahead of its version (see engine/features.ts). */
+  /** Behaviour a downstream build backported ahead of its version (see qemu/features.ts). */
   features?: {
     driveAutoReadOnly?: boolean;
     whitelistAutoReadOnly?: boolean;
+    literalChildNames?: boolean;
+    noIoSkipsDataFile?: boolean;
     source: Source;
     unconfirmed?: string;
   };

@@ -50,3 +50,19 @@ describe('src/qemu is a leaf', () => {
     }
   });
 });
+
+describe('a downstream backport recorded in a profile file', () => {
+  it('validates against the schema and turns the rule on for its older version', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadProfile } = await import('../../src/host/profiles.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'bg-features-')), 'backport.yaml');
+    writeFileSync(file, [
+      'name: rhel-9-backport', 'description: rhel-9 with the CVE-2024-4467 fix backported', 'extends: rhel-9', 'qemu:', '  version: 8.0.0',
+      '  features: {literalChildNames: true, noIoSkipsDataFile: true, source: "a z-stream errata"}',
+    ].join('\n'));
+    const profile = await loadProfile(file);
+    expect(qemuFeatures({ version: '8.0.0' }).noIoSkipsDataFile).toBe(false);
+    expect(qemuFeatures(profile.qemu)).toMatchObject({ literalChildNames: true, noIoSkipsDataFile: true });
+  });
+});
