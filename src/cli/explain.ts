@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { loadProfile } from '../host/profiles.js';
 import { explain, type ExplainResult, type Explanation } from '../explain/explain.js';
-import { explainJson, explainText, unknownText } from '../explain/render.js';
+import { explainJson, explainText, unknownText } from '../report/explain.js';
 import { exitStatus, failsOn, parseFormat, type FindingsReport, type Issue } from '../report/format.js';
 import { printResult } from './output.js';
 import { readInput } from './read-input.js';

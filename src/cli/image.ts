@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { Profile } from '../model/profile.js';
 import type { ChainNode } from '../model/chain.js';
-import type { Finding, Severity } from '../model/finding.js';
+import type { Finding, Severity } from '../findings/finding.js';
 import type { Verdict } from '../model/result.js';
-import { CATALOG, docsPath } from '../engine/catalog.js';
+import { CATALOG, docsPath } from '../findings/catalog.js';
 import { loadProfile } from '../host/profiles.js';
-import { judgeImage, newJudgeCache, type ImageJudgement } from '../image/judge.js';
+import { judgeImage, newJudgeCache, type ImageJudgement } from '../host/judge-image.js';
 import type { ImageFinding } from '../image/safety.js';
 import type { Paint } from '../report/paint.js';
 import { JSON_FORMAT_VERSION } from '../report/json.js';

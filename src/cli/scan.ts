@@ -10,7 +10,7 @@ import { FactsPrefetch } from '../host/facts-prefetch.js';
 import { readImageFacts } from '../host/image-facts.js';
 import type { ImageFacts } from '../model/image.js';
 import type { ProbeFormat } from '../model/image.js';
-import { judgeImage, newJudgeCache, type JudgeCache } from '../image/judge.js';
+import { judgeImage, newJudgeCache, type JudgeCache } from '../host/judge-image.js';
 import { paintFor, type Paint } from '../report/paint.js';
 import { exitStatus, parseFormat, type OutputFormat, type Subject } from '../report/format.js';
 import { findingsJunit } from '../report/junit.js';

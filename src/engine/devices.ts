@@ -1,5 +1,5 @@
 import type { Attachment, DeviceKind, Drive } from '../model/node.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
 import type { NodeResult } from '../model/result.js';
 import { readOnlyDeviceLines } from './messages.js';

@@ -1,5 +1,5 @@
 import type { BlockNode, Drive, Plan } from '../model/node.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
 import type { CheckResult, DriveResult, NodeResult, Verdict } from '../model/result.js';
 import { LAYERS, type LayerOutcome } from './layers.js';

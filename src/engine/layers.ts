@@ -1,7 +1,7 @@
 import type { BlockNode } from '../model/node.js';
-import type { Finding, FindingCode, Layer } from '../model/finding.js';
+import type { Finding, FindingCode, Layer } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
-import { READ_ONLY_BY_NATURE, driverForProtocol } from '../plan/drivers.js';
+import { READ_ONLY_BY_NATURE, driverForProtocol } from '../qemu/drivers.js';
 import { debianModuleHint, qemuText } from './messages.js';
 import { qemuFeatures } from '../qemu/features.js';
 

@@ -1,7 +1,7 @@
 import type { BlockNode, Drive, Plan } from '../model/node.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
-import { driverRole } from '../plan/drivers.js';
+import { driverRole } from '../qemu/drivers.js';
 
 /** Drivers that reach over the network: blockgate cannot know whether the far end answers. */
 const REMOTE = ['nbd', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'nfs', 'sheepdog', 'vxhs'];

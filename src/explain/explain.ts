@@ -1,6 +1,6 @@
-import type { FindingCode, Layer, Severity } from '../model/finding.js';
+import type { FindingCode, Layer, Severity } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
-import { CATALOG, docsPath } from '../engine/catalog.js';
+import { CATALOG, docsPath } from '../findings/catalog.js';
 import type { Said, SaidKind } from './said.js';
 import { scanLines } from './recognise.js';
 import { resolve } from './resolve.js';

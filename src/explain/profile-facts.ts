@@ -1,5 +1,5 @@
 import type { Profile } from '../model/profile.js';
-import { driverForProtocol, driverRole } from '../plan/drivers.js';
+import { driverForProtocol, driverRole } from '../qemu/drivers.js';
 import { qemuFeatures } from '../qemu/features.js';
 import { moduleOf } from './resolve.js';
 

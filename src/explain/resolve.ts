@@ -1,6 +1,6 @@
-import { FINDING_CODES, type FindingCode, type Layer, type Severity } from '../model/finding.js';
+import { FINDING_CODES, type FindingCode, type Layer, type Severity } from '../findings/finding.js';
 import type { Profile } from '../model/profile.js';
-import { driverForProtocol } from '../plan/drivers.js';
+import { driverForProtocol } from '../qemu/drivers.js';
 import type { Said, SaidKind } from './said.js';
 
 /** A message as a finding of one profile: the code, the layer that refused, and the names for the catalog. */

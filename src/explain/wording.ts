@@ -1,5 +1,5 @@
-import type { FindingCode } from '../model/finding.js';
-import { CATALOG } from '../engine/catalog.js';
+import type { FindingCode } from '../findings/finding.js';
+import { CATALOG } from '../findings/catalog.js';
 import { driverFacts, isQemuDriver, protocolsOf, type DriverFacts } from './profile-facts.js';
 import type { Profile } from '../model/profile.js';
 import type { Said } from './said.js';

@@ -1,6 +1,6 @@
 import type { ImageFacts, ProbeFormat } from '../model/image.js';
 import { readImageFacts } from './image-facts.js';
-import { isLocalPath } from '../plan/filename.js';
+import { isLocalPath } from '../qemu/filename.js';
 
 /**
  * Memoised image facts for the filenames a plan names, read relative to the program's working directory. With

@@ -4,7 +4,7 @@ import type { ImageFacts, ProbeFormat } from '../model/image.js';
 import type { ByteSource } from '../image/byte-source.js';
 import { readHeader } from '../image/header.js';
 import { PROBE_BUF_SIZE, probeFormats } from '../image/probe.js';
-import { hasProtocol } from '../plan/filename.js';
+import { hasProtocol } from '../qemu/filename.js';
 
 /** Most bytes read from one image, whatever its header claims (readHeader has its own, smaller budget). */
 const READ_CAP = 8 * 1024 * 1024;

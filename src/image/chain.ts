@@ -6,7 +6,7 @@
  */
 import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts, ImageHeader } from '../model/image.js';
-import { classifyFilename, resolveBacking } from '../plan/filename.js';
+import { classifyFilename, resolveBacking } from '../qemu/filename.js';
 import { refusalText } from './header.js';
 import { PROBE_ORDER } from './probe.js';
 

@@ -7,9 +7,9 @@
 import path from 'node:path';
 import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts } from '../model/image.js';
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../findings/finding.js';
 import { hasCve20244467Fix } from '../qemu/features.js';
-import { hasProtocol } from '../plan/filename.js';
+import { hasProtocol } from '../qemu/filename.js';
 import { refusalText } from './header.js';
 
 export const IMAGE_FINDING_CODES = [

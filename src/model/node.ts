@@ -1,11 +1,12 @@
 /** The plan: what a command line asks QEMU to open, as a graph of block nodes. */
+import type { DriverRole } from '../qemu/drivers.js';
+
+export type { DriverRole };
 
 export type Access = 'rw' | 'ro';
 
 /** How the node joins its parent, as QEMU names the child. */
 export type ChildRole = 'file' | 'backing' | 'data-file' | 'extent' | 'child' | 'snapshot-base';
-
-export type DriverRole = 'format' | 'protocol' | 'filter' | 'other';
 
 export interface BlockNode {
   /** Stable label for reports: the drive id, then child names, e.g. "d0/file". */

@@ -1,5 +1,5 @@
 import type { Access, Drive, Plan } from './node.js';
-import type { Finding, Layer } from './finding.js';
+import type { Finding, Layer } from '../findings/finding.js';
 
 export type Verdict = 'opens' | 'opens-read-only' | 'fails';
 

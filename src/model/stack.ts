@@ -1,5 +1,5 @@
 /** Pipelines above QEMU: libvirt starting qemu, libguestfs's appliance, virt-v2v's nbdkit/qemu-nbd/qemu-img steps. */
-import type { Finding } from './finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Plan } from './node.js';
 import type { CheckResult, Verdict } from './result.js';
 

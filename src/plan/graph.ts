@@ -3,8 +3,8 @@ import type { ImageFacts, ImageHeader, ProbeFormat } from '../model/image.js';
 import { refusalText } from '../image/header.js';
 import { PROBE_ORDER } from '../image/probe.js';
 import type { QemuFacts } from '../model/profile.js';
-import { classifyFilename, resolveBacking } from './filename.js';
-import { driverRole } from './drivers.js';
+import { classifyFilename, resolveBacking } from '../qemu/filename.js';
+import { driverRole } from '../qemu/drivers.js';
 import { qemuFeatures } from '../qemu/features.js';
 import { flattenJson, isTree, nestOptions, optionFlag, optionString, type OptionTree } from './options.js';
 

@@ -2,7 +2,7 @@
  * The one --format selector: a command turns its result into a FindingsReport (subjects, each with its issues),
  * and every machine format is drawn from that; text and json stay each command's own renderers.
  */
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../findings/finding.js';
 import { InputError } from '../errors.js';
 import { findingsJunit } from './junit.js';
 import { sarifLog, type ToolMeta } from './sarif.js';

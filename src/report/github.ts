@@ -3,7 +3,7 @@
  * ::notice for infos). Escaped as @actions/core's command.ts escapes them (test/unit/report-github.test.ts holds
  * the two equal); properties in its order, title before file.
  */
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../findings/finding.js';
 import type { FindingsReport } from './format.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };

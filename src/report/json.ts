@@ -1,6 +1,6 @@
 import type { CheckResult } from '../model/result.js';
-import type { Finding } from '../model/finding.js';
-import { describe } from '../engine/catalog.js';
+import type { Finding } from '../findings/finding.js';
+import { describe } from '../findings/catalog.js';
 
 /** Bumped when a field changes meaning or goes away; new fields do not bump it. Documented in docs/json-output.md. */
 export const JSON_FORMAT_VERSION = 1;

@@ -3,7 +3,7 @@
  * (title and docs page), one result per finding. Findings about a local file carry it as a physical location;
  * drives, images, pipeline steps and block nodes are logical locations.
  */
-import type { Severity } from '../model/finding.js';
+import type { Severity } from '../findings/finding.js';
 import type { FindingsReport, Issue, Subject } from './format.js';
 
 export interface ToolMeta {

@@ -1,11 +1,11 @@
 /** Each command's result as a FindingsReport: the subjects (drives, steps, images, areas) and their worded issues. */
 import type { CheckResult, DriveResult } from '../model/result.js';
 import type { StackResult } from '../model/stack.js';
-import type { Finding, Severity } from '../model/finding.js';
+import type { Finding, Severity } from '../findings/finding.js';
 import type { Difference } from '../engine/profile-diff.js';
 import { DIFF_AREAS } from '../engine/profile-diff.js';
-import { describe } from '../engine/catalog.js';
-import { isLocalPath } from '../plan/filename.js';
+import { describe } from '../findings/catalog.js';
+import { isLocalPath } from '../qemu/filename.js';
 import { describe as describeDifference } from './diff.js';
 import { failsOn, type FindingsReport, type Issue, type Subject } from './format.js';
 import type { Paint } from './paint.js';

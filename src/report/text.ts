@@ -1,7 +1,7 @@
 import type { BlockNode } from '../model/node.js';
 import type { CheckResult, DriveResult, NodeResult } from '../model/result.js';
-import type { Finding } from '../model/finding.js';
-import { describe } from '../engine/catalog.js';
+import type { Finding } from '../findings/finding.js';
+import { describe } from '../findings/catalog.js';
 import type { Paint } from './paint.js';
 
 const VERDICT_WORDS = { opens: 'OPENS', 'opens-read-only': 'OPENS READ-ONLY', fails: 'FAILS' } as const;

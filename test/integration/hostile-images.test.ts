@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFacts } from '../../src/host/image-facts.js';
 import { bundledProfiles } from '../../src/host/profiles.js';
-import { judgeImage, type JudgeOptions } from '../../src/image/judge.js';
+import { judgeImage, type JudgeOptions } from '../../src/host/judge-image.js';
 import { failed, imageLine, imageRecord } from '../../src/cli/image.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { ProbeFormat } from '../../src/model/image.js';

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FINDING_CODES } from '../../src/model/finding.js';
-import { docsPath } from '../../src/engine/catalog.js';
+import { FINDING_CODES } from '../../src/findings/finding.js';
+import { docsPath } from '../../src/findings/catalog.js';
 
 /** Every finding code has one page, as typescript-eslint checks that every rule has its docs. */
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -9,7 +9,7 @@ import { bundledProfiles } from '../../src/host/profiles.js';
 import { planCommand } from '../../src/plan/plan.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { explain } from '../../src/explain/explain.js';
-import { QEMU_CODES } from '../../src/model/finding.js';
+import { QEMU_CODES } from '../../src/findings/finding.js';
 import { image } from '../support/scenario.js';
 
 function profile(name: string, change: (p: Profile) => Profile = (p) => p): Profile {

@@ -1,10 +1,10 @@
-import type { Finding } from '../../model/finding.js';
+import type { Finding } from '../../findings/finding.js';
 import type { ImageFacts } from '../../model/image.js';
 import type { LibguestfsFacts, Profile } from '../../model/profile.js';
 import type { StackStep } from '../../model/stack.js';
 import type { StackContext } from '../context.js';
 import type { GuestfsBackend, GuestfsDrive } from './drive.js';
-import type { LibguestfsCode } from './codes.js';
+import type { LibguestfsCode } from '../../findings/libguestfs-codes.js';
 import { planCommand } from '../../plan/plan.js';
 import { atLeast } from '../../qemu/version.js';
 import { addDrive } from './add.js';

@@ -1,4 +1,4 @@
-import { resolveBacking } from '../../plan/filename.js';
+import { resolveBacking } from '../../qemu/filename.js';
 import { flattenJson, isTree, nestOptions, optionString, type OptionTree } from '../../plan/options.js';
 import type { ImageSource } from './domain.js';
 

@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/finding.js';
+import type { Finding } from '../../findings/finding.js';
 import type { Plan } from '../../model/node.js';
 import type { StackPlan, StackStep } from '../../model/stack.js';
 import type { StackContext } from '../context.js';

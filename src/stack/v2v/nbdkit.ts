@@ -1,4 +1,4 @@
-import type { Finding } from '../../model/finding.js';
+import type { Finding } from '../../findings/finding.js';
 import type { Profile } from '../../model/profile.js';
 import type { StackStep } from '../../model/stack.js';
 import { finding } from './finding.js';

@@ -1,5 +1,5 @@
-import type { CatalogEntry } from '../../engine/catalog-entry.js';
-import type { LIBVIRT_CODES } from './codes.js';
+import type { CatalogEntry } from './entry.js';
+import type { LIBVIRT_CODES } from './libvirt-codes.js';
 
 export const LIBVIRT_CATALOG: Record<(typeof LIBVIRT_CODES)[number], CatalogEntry> = {
   'libvirt-backing-format-missing': {

@@ -1,8 +1,8 @@
-import type { Finding, FindingCode, QEMU_CODES } from '../model/finding.js';
-import type { CatalogEntry } from './catalog-entry.js';
-import { LIBVIRT_CATALOG } from '../stack/libvirt/catalog.js';
-import { LIBGUESTFS_CATALOG } from '../stack/libguestfs/catalog.js';
-import { V2V_CATALOG } from '../stack/v2v/catalog.js';
+import type { Finding, FindingCode, QEMU_CODES } from './finding.js';
+import type { CatalogEntry } from './entry.js';
+import { LIBVIRT_CATALOG } from './libvirt-catalog.js';
+import { LIBGUESTFS_CATALOG } from './libguestfs-catalog.js';
+import { V2V_CATALOG } from './v2v-catalog.js';
 
 const QEMU_CATALOG: Record<(typeof QEMU_CODES)[number], CatalogEntry> = {
   'driver-not-whitelisted': {

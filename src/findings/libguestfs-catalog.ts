@@ -1,5 +1,5 @@
-import type { CatalogEntry } from '../../engine/catalog-entry.js';
-import type { LIBGUESTFS_CODES } from './codes.js';
+import type { CatalogEntry } from './entry.js';
+import type { LIBGUESTFS_CODES } from './libguestfs-codes.js';
 
 export const LIBGUESTFS_CATALOG: Record<(typeof LIBGUESTFS_CODES)[number], CatalogEntry> = {
   'libguestfs-protocol-unknown': {

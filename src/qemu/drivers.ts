@@ -1,4 +1,5 @@
-import type { DriverRole } from '../model/node.js';
+/** What a block driver is in a node graph. */
+export type DriverRole = 'format' | 'protocol' | 'filter' | 'other';
 
 /** Driver roles from each driver's BlockDriver struct (qemu 7.2 block/*.c: is_format, protocol_name, is_filter). */
 const FORMATS = ['qcow2', 'qcow', 'qed', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg'];

@@ -9,13 +9,13 @@ import type { ImageChain } from '../model/chain.js';
 import type { ImageFacts, ProbeFormat } from '../model/image.js';
 import type { Profile } from '../model/profile.js';
 import type { CheckResult } from '../model/result.js';
-import { readChain } from './chain.js';
-import { PROBE_ORDER } from './probe.js';
-import { readImageFacts } from '../host/image-facts.js';
+import { readChain } from '../image/chain.js';
+import { PROBE_ORDER } from '../image/probe.js';
+import { readImageFacts } from './image-facts.js';
 import { planCommand } from '../plan/plan.js';
 import { evaluate } from '../engine/evaluate.js';
-import { imageFindings, type ImageFinding, type NodeFacts } from './safety.js';
-import { isLocalPath } from '../plan/filename.js';
+import { imageFindings, type ImageFinding, type NodeFacts } from '../image/safety.js';
+import { isLocalPath } from '../qemu/filename.js';
 
 /** Deep enough for any real snapshot chain; the engine reports deeper ones as loops at the same depth. */
 export const MAX_DEPTH = 256;

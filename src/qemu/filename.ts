@@ -1,5 +1,10 @@
-import type { ImageFacts } from '../model/image.js';
 import { driverForProtocol } from './drivers.js';
+
+/** The stat(2) facts of a name that tell a device apart (model/image.ts ImageFacts has them). */
+export interface StatFacts {
+  exists?: boolean;
+  kind?: 'file' | 'block-device' | 'char-device' | 'directory' | 'other';
+}
 
 export type FilenameKind =
   | { kind: 'json'; json: string }
@@ -21,7 +26,7 @@ export function isLocalPath(name: string): boolean {
   return name !== '' && !hasProtocol(name);
 }
 
-export function classifyFilename(name: string, facts?: ImageFacts): FilenameKind {
+export function classifyFilename(name: string, facts?: StatFacts): FilenameKind {
   if (name.startsWith('json:')) return { kind: 'json', json: name.slice(5) };
   const device = hostDevice(name, facts);
   if (device) return { kind: 'host-device', driver: device };
@@ -33,7 +38,7 @@ export function classifyFilename(name: string, facts?: ImageFacts): FilenameKind
   return { kind: 'file', path: name };
 }
 
-function hostDevice(name: string, facts?: ImageFacts): 'host_device' | 'host_cdrom' | undefined {
+function hostDevice(name: string, facts?: StatFacts): 'host_device' | 'host_cdrom' | undefined {
   const path = name.replace(/^host_(device|cdrom):/, '');
   if (path.startsWith('/dev/cdrom')) return 'host_cdrom';
   if (facts?.kind === 'block-device' || facts?.kind === 'char-device') return 'host_device';

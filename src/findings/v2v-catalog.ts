@@ -1,5 +1,5 @@
-import type { CatalogEntry } from '../../engine/catalog-entry.js';
-import type { V2vCode } from './codes.js';
+import type { CatalogEntry } from './entry.js';
+import type { V2vCode } from './v2v-codes.js';
 
 export const V2V_CATALOG: Record<V2vCode, CatalogEntry> = {
   'v2v-input-disabled': {

@@ -1,8 +1,8 @@
-import { LIBVIRT_CODES } from '../stack/libvirt/codes.js';
-import { LIBGUESTFS_CODES } from '../stack/libguestfs/codes.js';
-import { V2V_CODES } from '../stack/v2v/codes.js';
+import { LIBVIRT_CODES } from './libvirt-codes.js';
+import { LIBGUESTFS_CODES } from './libguestfs-codes.js';
+import { V2V_CODES } from './v2v-codes.js';
 
-/** Findings are data: a stable code, a severity and arguments. All wording lives in engine/catalog.ts. */
+/** Findings are data: a stable code, a severity and arguments. All wording lives in ./catalog.ts. */
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -48,10 +48,7 @@ export const QEMU_CODES = [
   'header-field-out-of-range',
 ] as const;
 
-/**
- * Codes of the layers above QEMU live beside their planners (src/stack/<layer>/codes.ts), each with its own
- * catalog part, so the layers grow without touching one shared list.
- */
+/** Every finding code: QEMU's and images' above, the layers above QEMU in ./<layer>-codes.ts with ./<layer>-catalog.ts. */
 export const FINDING_CODES = [...QEMU_CODES, ...LIBVIRT_CODES, ...LIBGUESTFS_CODES, ...V2V_CODES] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -1,6 +1,6 @@
-import type { Paint } from '../report/paint.js';
-import { JSON_FORMAT_VERSION } from '../report/json.js';
-import type { ExplainResult, Explanation } from './explain.js';
+import type { Paint } from './paint.js';
+import { JSON_FORMAT_VERSION } from './json.js';
+import type { ExplainResult, Explanation } from '../explain/explain.js';
 
 const SEVERITY: Record<Explanation['severity'], keyof Paint> = { error: 'red', warning: 'yellow', info: 'dim' };
 
