@@ -1,10 +1,11 @@
-import type { Finding, FindingCode, QEMU_CODES } from './finding.js';
+import type { Finding } from './finding.js';
 import type { CatalogEntry } from './entry.js';
 import { LIBVIRT_CATALOG } from './libvirt-catalog.js';
 import { LIBGUESTFS_CATALOG } from './libguestfs-catalog.js';
 import { V2V_CATALOG } from './v2v-catalog.js';
 
-const QEMU_CATALOG: Record<(typeof QEMU_CODES)[number], CatalogEntry> = {
+/** Codes of the QEMU layers and of image files, with their wording. */
+export const QEMU_CATALOG = {
   'driver-not-whitelisted': {
     title: 'Driver not whitelisted',
     explain: (a) => `'${a['driver']}' is on neither whitelist of this QEMU build, so it refuses the node read-write and read-only.`,
@@ -174,10 +175,14 @@ const QEMU_CATALOG: Record<(typeof QEMU_CODES)[number], CatalogEntry> = {
     explain: (a) => `the backing chain comes back to '${a['text']}' (or is deeper than blockgate follows).`,
     fix: () => 'point the backing file somewhere else: qemu-img rebase -u -b BASE -F FMT IMAGE',
   },
-};
+} satisfies Record<string, CatalogEntry>;
 
-/** All wording for findings. The Record type makes a code without text a compile error. */
-export const CATALOG: Record<FindingCode, CatalogEntry> = { ...QEMU_CATALOG, ...LIBVIRT_CATALOG, ...LIBGUESTFS_CATALOG, ...V2V_CATALOG };
+/** All wording for findings. A code is a key here, so a code without text cannot exist. */
+const ALL = { ...QEMU_CATALOG, ...LIBVIRT_CATALOG, ...LIBGUESTFS_CATALOG, ...V2V_CATALOG };
+
+export type FindingCode = keyof typeof ALL;
+
+export const CATALOG: Record<FindingCode, CatalogEntry> = ALL;
 
 export function docsPath(code: FindingCode): string {
   return `docs/findings/${code}.md`;

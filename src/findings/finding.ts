@@ -1,6 +1,4 @@
-import { LIBVIRT_CODES } from './libvirt-codes.js';
-import { LIBGUESTFS_CODES } from './libguestfs-codes.js';
-import { V2V_CODES } from './v2v-codes.js';
+import { CATALOG, QEMU_CATALOG, type FindingCode } from './catalog.js';
 
 /** Findings are data: a stable code, a severity and arguments. All wording lives in ./catalog.ts. */
 
@@ -11,47 +9,13 @@ export type Layer =
   | 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input' | 'image'
   | 'libvirt' | 'libguestfs' | 'virt-v2v' | 'nbdkit';
 
-/** Codes of the QEMU layers and of image files. */
-export const QEMU_CODES = [
-  'driver-not-whitelisted',
-  'driver-read-only-only',
-  'auto-read-only-fallback',
-  'driver-not-built',
-  'module-not-installed',
-  'protocol-unknown',
-  'driver-read-only-by-nature',
-  'file-not-found',
-  'file-unreadable',
-  'device-needs-write',
-  'format-probed',
-  'raw-probed',
-  'tools-skip-whitelist',
-  'remote-not-checked',
-  'json-invalid',
-  'backing-loop',
-  'node-not-found',
-  'image-format-probed',
-  'image-format-ambiguous',
-  'backing-absolute',
-  'backing-outside-folder',
-  'backing-device',
-  'backing-url',
-  'backing-json',
-  'backing-format-missing',
-  'data-file-absolute',
-  'data-file-outside-folder',
-  'data-file-device',
-  'data-file-url',
-  'extent-outside-folder',
-  'extent-device',
-  'chain-too-deep',
-  'header-field-out-of-range',
-] as const;
+/** Codes of the QEMU layers and of image files (their wording is in ./catalog.ts). */
+export const QEMU_CODES = Object.keys(QEMU_CATALOG) as Array<keyof typeof QEMU_CATALOG>;
 
-/** Every finding code: QEMU's and images' above, the layers above QEMU in ./<layer>-codes.ts with ./<layer>-catalog.ts. */
-export const FINDING_CODES = [...QEMU_CODES, ...LIBVIRT_CODES, ...LIBGUESTFS_CODES, ...V2V_CODES] as const;
+/** Every finding code: a code exists by having its wording, in ./catalog.ts or a layer's ./<layer>-catalog.ts. */
+export type { FindingCode };
 
-export type FindingCode = (typeof FINDING_CODES)[number];
+export const FINDING_CODES = Object.keys(CATALOG) as FindingCode[];
 
 export interface Finding {
   code: FindingCode;

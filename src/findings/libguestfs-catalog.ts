@@ -1,7 +1,7 @@
 import type { CatalogEntry } from './entry.js';
-import type { LIBGUESTFS_CODES } from './libguestfs-codes.js';
 
-export const LIBGUESTFS_CATALOG: Record<(typeof LIBGUESTFS_CODES)[number], CatalogEntry> = {
+/** Codes of the libguestfs layer and their wording; one page each in docs/findings/. */
+export const LIBGUESTFS_CATALOG = {
   'libguestfs-protocol-unknown': {
     title: 'Protocol not accepted by libguestfs',
     explain: (a) => `libguestfs ${a['version']} here accepts the drive protocols ${a['accepted']}; '${a['protocol']}' is not one of them, so add_drive refuses ${a['drive']} before QEMU runs (RHEL builds disable every remote protocol but nbd and rbd).`,
@@ -42,4 +42,6 @@ export const LIBGUESTFS_CATALOG: Record<(typeof LIBGUESTFS_CODES)[number], Catal
     explain: (a) => `libguestfs protects the read-only drive ${a['drive']} with a temporary qcow2 overlay whose backing file is ${a['backing']}: QEMU opens the source read-only, as a backing file, so a driver on the read-only whitelist is enough.`,
     fix: () => 'nothing to do; the overlay is deleted when the tool exits',
   },
-};
+} satisfies Record<string, CatalogEntry>;
+
+export type LibguestfsCode = keyof typeof LIBGUESTFS_CATALOG;

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from './entry.js';
-import type { LIBVIRT_CODES } from './libvirt-codes.js';
 
-export const LIBVIRT_CATALOG: Record<(typeof LIBVIRT_CODES)[number], CatalogEntry> = {
+/** Codes of the libvirt layer and their wording; one page each in docs/findings/. */
+export const LIBVIRT_CATALOG = {
   'libvirt-backing-format-missing': {
     title: 'Backing format not recorded (libvirt refuses)',
     explain: (a) => `'${a['image']}' names the backing image '${a['backing']}' without its format, and libvirt will not guess it (libvirt 6.0 on; from 6.1 only a local image with no backing file of its own is probed).`,
@@ -57,4 +57,6 @@ export const LIBVIRT_CATALOG: Record<(typeof LIBVIRT_CODES)[number], CatalogEntr
     explain: (a) => `disk ${a['target']} (${a['reason']}) is not modelled; blockgate does not judge it.`,
     fix: () => 'nothing to do if it opens; for a storage volume, check the file or device the pool maps it to',
   },
-};
+} satisfies Record<string, CatalogEntry>;
+
+export type LibvirtCode = keyof typeof LIBVIRT_CATALOG;

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from './entry.js';
-import type { V2vCode } from './v2v-codes.js';
 
-export const V2V_CATALOG: Record<V2vCode, CatalogEntry> = {
+/** Codes of the v2v layer (and nbdkit) and their wording; one page each in docs/findings/. */
+export const V2V_CATALOG = {
   'v2v-input-disabled': {
     title: 'Input mode not in this virt-v2v build',
     explain: (a) => `this virt-v2v build does not have the input ${a['input']}: the distro removed it, or it never existed.`,
@@ -64,4 +64,6 @@ export const V2V_CATALOG: Record<V2vCode, CatalogEntry> = {
     explain: (a) => `virt-v2v needs nbdkit-${a['filter']}-filter to protect the source, and this stack does not have it.`,
     fix: (a) => `install the package with nbdkit-${a['filter']}-filter (Debian: nbdkit; RHEL: nbdkit-basic-filters)`,
   },
-};
+} satisfies Record<string, CatalogEntry>;
+
+export type V2vCode = keyof typeof V2V_CATALOG;

@@ -4,7 +4,7 @@ import type { LibguestfsFacts, Profile } from '../../model/profile.js';
 import type { StackStep } from '../../model/stack.js';
 import type { StackContext } from '../context.js';
 import type { GuestfsBackend, GuestfsDrive } from './drive.js';
-import type { LibguestfsCode } from '../../findings/libguestfs-codes.js';
+import type { LibguestfsCode } from '../../findings/libguestfs-catalog.js';
 import { planCommand } from '../../plan/plan.js';
 import { atLeast } from '../../qemu/version.js';
 import { addDrive } from './add.js';

@@ -2,7 +2,7 @@ import type { ImageFacts } from '../../model/image.js';
 import type { ImageSource } from './domain.js';
 import { backingSource } from './backing-name.js';
 import { BACKING_FORMATS, LIBVIRT_FORMATS, type LibvirtFeatures } from './features.js';
-import type { LibvirtCode } from '../../findings/libvirt-codes.js';
+import type { LibvirtCode } from '../../findings/libvirt-catalog.js';
 
 /** One image of a disk's chain as libvirt hands it to QEMU. */
 export interface ChainImage {
