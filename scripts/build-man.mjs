@@ -6,4 +6,7 @@ import { manPage } from '../dist/cli/man.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync('dist/man', { recursive: true });
-writeFileSync('dist/man/blockgate.1', manPage(buildProgram(pkg.version), { version: pkg.version, description: pkg.description }));
+writeFileSync(
+  'dist/man/blockgate.1',
+  manPage(buildProgram(pkg.version), { version: pkg.version, description: pkg.description }),
+);

@@ -16,7 +16,13 @@ const validate = ajv.compile(schema);
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(join(root, 'dist', 'validate-profile.cjs'), standaloneCode(ajv, validate));
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-const profiles = resolveBundledProfiles(files.map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })), validate, parse);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const profiles = resolveBundledProfiles(
+  files.map((f) => ({ path: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })),
+  validate,
+  parse,
+);
 writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(profiles));
 console.log(`policies: ${Object.keys(profiles).length} profiles bundled`);

@@ -19,5 +19,7 @@ await build({
   // Loaded lazily, only by commands that need them: resolve them from node_modules at run time.
   external: ['yaml', 'ajv', 'execa'],
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

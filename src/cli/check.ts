@@ -37,20 +37,34 @@ export async function runCheck(given: string[], options: CheckOptions): Promise<
   const command = prefix.argv;
   const domainXml = options.domain === undefined ? undefined : readInput(options.domain);
   // Without --profile, a domain's <emulator> is the QEMU to inspect, next to this machine's libvirt.
-  const profile = domainXml !== undefined && options.profile === undefined
-    ? await (await import('../host/inspect-libvirt.js')).libvirtHostProfile((await import('../stack/libvirt/xml.js')).parseDomainXml(domainXml).emulator)
-    : await loadProfile(options.profile);
+  const profile =
+    domainXml !== undefined && options.profile === undefined
+      ? await (await import('../host/inspect-libvirt.js')).libvirtHostProfile(
+          (await import('../stack/libvirt/xml.js')).parseDomainXml(domainXml).emulator,
+        )
+      : await loadProfile(options.profile);
   const cwd = resolve(options.cwd);
   const facts = factsReader(cwd);
-  const stack = await stackPlan(command, { ...options, ...(domainXml !== undefined ? { domainXml } : {}) }, { profile, facts, env: commandEnv(prefix, process.env) });
+  const stack = await stackPlan(
+    command,
+    { ...options, ...(domainXml !== undefined ? { domainXml } : {}) },
+    { profile, facts, env: commandEnv(prefix, process.env) },
+  );
   if (stack) return printStack(stack, profile, options);
   const result = evaluate(planCommand(command, profile, facts), profile);
-  printResult(format, () => checkReport(result, cwd, options.strict), { text: (paint) => checkText(result, paint), json: () => checkJson(result) });
+  printResult(format, () => checkReport(result, cwd, options.strict), {
+    text: (paint) => checkText(result, paint),
+    json: () => checkJson(result),
+  });
   process.exitCode = exitStatus(FAILS[result.verdict], result.findings, options.strict);
 }
 
 /** A domain XML, a libguestfs tool or virt-v2v: programs above QEMU, planned as pipelines. */
-async function stackPlan(command: string[], options: CheckOptions & { domainXml?: string }, ctx: StackContext): Promise<StackPlan | undefined> {
+async function stackPlan(
+  command: string[],
+  options: CheckOptions & { domainXml?: string },
+  ctx: StackContext,
+): Promise<StackPlan | undefined> {
   if (options.domain !== undefined) {
     if (command.length > 0) throw new InputError('give either --domain FILE or a command after --, not both');
     return (await import('../stack/libvirt/plan.js')).planDomain(options.domainXml ?? readInput(options.domain), ctx);
@@ -67,8 +81,11 @@ function printStack(plan: StackPlan, profile: Profile, options: CheckOptions): v
   const result = evaluateStack(plan, profile);
   const cwd = resolve(options.cwd);
   // File names in reports start from -C; the domain file was named from where blockgate runs.
-  const domainFile = options.domain !== undefined && options.domain !== '-' ? relative(cwd, resolve(options.domain)) : undefined;
-  printResult(parseFormat(options), () => stackReport(result, cwd, options.strict, domainFile),
-    { text: (paint) => stackText(result, paint), json: () => stackJson(result) });
+  const domainFile =
+    options.domain !== undefined && options.domain !== '-' ? relative(cwd, resolve(options.domain)) : undefined;
+  printResult(parseFormat(options), () => stackReport(result, cwd, options.strict, domainFile), {
+    text: (paint) => stackText(result, paint),
+    json: () => stackJson(result),
+  });
   process.exitCode = exitStatus(FAILS[result.verdict], result.findings, options.strict);
 }

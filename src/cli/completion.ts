@@ -38,10 +38,24 @@ interface Node {
 
 function tree(cmd: Command, path: string[] = [], siblings: string[] = []): Node {
   const help = cmd.createHelp();
-  const names = help.visibleCommands(cmd).map((c) => c.name()).filter((n) => n !== 'help');
+  const names = help
+    .visibleCommands(cmd)
+    .map((c) => c.name())
+    .filter((n) => n !== 'help');
   const arg = cmd.registeredArguments[0];
-  const first: Values | undefined = cmd.name() === 'help' && path.length > 0 ? { kind: 'words', words: siblings } : arg ? argumentValues(arg) : undefined;
-  return { path, cmd, options: help.visibleOptions(cmd), ...(first ? { first } : {}), children: help.visibleCommands(cmd).map((c) => tree(c, [...path, c.name()], names)) };
+  const first: Values | undefined =
+    cmd.name() === 'help' && path.length > 0
+      ? { kind: 'words', words: siblings }
+      : arg
+        ? argumentValues(arg)
+        : undefined;
+  return {
+    path,
+    cmd,
+    options: help.visibleOptions(cmd),
+    ...(first ? { first } : {}),
+    children: help.visibleCommands(cmd).map((c) => tree(c, [...path, c.name()], names)),
+  };
 }
 
 const flagsOf = (o: Option) => [o.short, o.long].filter((f): f is string => !!f);
@@ -63,9 +77,12 @@ function bashBranch(node: Node): string[] {
     return v ? [`        ${flagsOf(o).join('|')}) ${bashValues(v)}; return ;;`] : [];
   });
   const words = node.options.flatMap(flagsOf).join(' ');
-  const positional = node.children.length > 0
-    ? `__blockgate_values words '${node.children.map((c) => c.cmd.name()).join(' ')}'`
-    : node.first ? bashValues(node.first) : ':';
+  const positional =
+    node.children.length > 0
+      ? `__blockgate_values words '${node.children.map((c) => c.cmd.name()).join(' ')}'`
+      : node.first
+        ? bashValues(node.first)
+        : ':';
   return [
     `    '${node.path.join(' ')}')`,
     ...(withValues.length > 0 ? ['      case $prev in', ...withValues, '      esac'] : []),
@@ -80,7 +97,9 @@ function all(node: Node): Node[] {
 
 function bashScript(name: string, root: Node): string {
   const nodes = all(root);
-  const pairs = nodes.filter((n) => n.path.length > 0).map((n) => `'${n.path.slice(0, -1).join(' ')}:${n.path.at(-1)}'`);
+  const pairs = nodes
+    .filter((n) => n.path.length > 0)
+    .map((n) => `'${n.path.slice(0, -1).join(' ')}:${n.path.at(-1)}'`);
   return `# bash completion for ${name}: eval "$(${name} completion bash)", or save it as
 # /usr/share/bash-completion/completions/${name}. Generated from ${name}'s own command definitions.
 
@@ -129,11 +148,16 @@ const message = (s: string) => q(s).replace(/:/g, ' ');
 
 function zshAction(v: Values): string {
   switch (v.kind) {
-    case 'words': return `(${v.words.join(' ')})`;
-    case 'profiles': return '__blockgate_profiles';
-    case 'dirs': return '_files -/';
-    case 'files': return '_files';
-    case 'none': return ' ';
+    case 'words':
+      return `(${v.words.join(' ')})`;
+    case 'profiles':
+      return '__blockgate_profiles';
+    case 'dirs':
+      return '_files -/';
+    case 'files':
+      return '_files';
+    case 'none':
+      return ' ';
   }
 }
 
@@ -156,10 +180,23 @@ const fn = (node: Node) => `_blockgate${node.path.map((p) => `_${p.replace(/\W/g
 function zshFunction(node: Node): string[] {
   const options = node.options.map(zshOption);
   if (node.children.length === 0) {
-    const args = node.cmd.registeredArguments.map((a, i) => (i === 0 && node.first ? `'${a.variadic ? '*' : '1'}:${message(a.name())}:${zshAction(node.first)}'` : zshArgument(a, i)));
-    return [`${fn(node)}() {`, `  _arguments -s \\`, ...[...options, ...args].map((s) => `    ${s} \\`), '    && return', '}', ''];
+    const args = node.cmd.registeredArguments.map((a, i) =>
+      i === 0 && node.first
+        ? `'${a.variadic ? '*' : '1'}:${message(a.name())}:${zshAction(node.first)}'`
+        : zshArgument(a, i),
+    );
+    return [
+      `${fn(node)}() {`,
+      `  _arguments -s \\`,
+      ...[...options, ...args].map((s) => `    ${s} \\`),
+      '    && return',
+      '}',
+      '',
+    ];
   }
-  const described = node.children.map((c) => `    '${message(c.cmd.name())}:${q(c.cmd.description().replace(/:/g, '\\:'))}'`);
+  const described = node.children.map(
+    (c) => `    '${message(c.cmd.name())}:${q(c.cmd.description().replace(/:/g, '\\:'))}'`,
+  );
   return [
     `${fn(node)}() {`,
     '  local curcontext="$curcontext" state line ret=1',

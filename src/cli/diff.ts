@@ -13,10 +13,14 @@ export async function runDiff(a: string, b: string, options: { format?: string; 
   const [from, to] = await Promise.all([loadProfile(a), loadProfile(b)]);
   const diffs = diffProfiles(from, to);
   const suite = `blockgate diff ${from.name} ${to.name}`;
-  const out = format === 'json' ? diffJson(from.name, to.name, diffs)
-    : format === 'junit' ? diffJunit(suite, from.name, diffs)
-    : format === 'github' ? githubCommands(driftReport(suite, from.name, diffs, COMPARED, process.cwd()))
-    : diffText(from.name, to.name, diffs, paintFor(process.stdout, process.env));
+  const out =
+    format === 'json'
+      ? diffJson(from.name, to.name, diffs)
+      : format === 'junit'
+        ? diffJunit(suite, from.name, diffs)
+        : format === 'github'
+          ? githubCommands(driftReport(suite, from.name, diffs, COMPARED, process.cwd()))
+          : diffText(from.name, to.name, diffs, paintFor(process.stdout, process.env));
   if (out !== '') process.stdout.write(`${out}\n`);
   process.exitCode = diffs.length === 0 ? 0 : 1;
 }

@@ -35,14 +35,24 @@ export async function runExplain(message: string[], options: ExplainOptions): Pr
 function explainReport(result: ExplainResult, log: string | undefined): FindingsReport {
   const subjects = result.explained.map((e) => {
     const issues = [explanationIssue(e, log)];
-    return { name: e.line !== undefined ? `line ${e.line}: ${e.program}` : e.program, kind: 'run' as const, issues, failed: failsOn(issues, false) };
+    return {
+      name: e.line !== undefined ? `line ${e.line}: ${e.program}` : e.program,
+      kind: 'run' as const,
+      issues,
+      failed: failsOn(issues, false),
+    };
   });
   return { suite: `blockgate explain ${result.profile}`, cwd: process.cwd(), subjects };
 }
 
 function explanationIssue(e: Explanation, log: string | undefined): Issue {
   return {
-    code: e.code, severity: e.severity, title: e.title, message: `${e.cause} (${e.text})`, fix: e.fixes.join('; '), docs: e.docs,
+    code: e.code,
+    severity: e.severity,
+    title: e.title,
+    message: `${e.cause} (${e.text})`,
+    fix: e.fixes.join('; '),
+    docs: e.docs,
     ...(log !== undefined && log !== '-' ? { file: log, ...(e.line ? { line: e.line } : {}) } : {}),
   };
 }
@@ -50,7 +60,10 @@ function explanationIssue(e: Explanation, log: string | undefined): Issue {
 function input(message: string[], log: string | undefined): string {
   if (log !== undefined && message.length > 0) throw new InputError('give either a message or --log FILE, not both');
   if (log === undefined) {
-    if (message.length === 0) throw new InputError('give the message to explain (blockgate explain "MESSAGE"), or --log FILE (- for standard input)');
+    if (message.length === 0)
+      throw new InputError(
+        'give the message to explain (blockgate explain "MESSAGE"), or --log FILE (- for standard input)',
+      );
     return message.join(' ');
   }
   return readInput(log);

@@ -34,13 +34,20 @@ export async function runGate(options: GateOptions): Promise<void> {
   const { profile: inspected } = await inspectBinaries(build);
   const probe = options.probe ? await probeBuild(options, inspected) : undefined;
   const actual = probe ? withProbedDrivers(inspected, probe.available) : inspected;
-  const drift: Difference[] = [...diffProfiles(expected, actual).filter((d) => d.area !== 'version'), ...(probe ? await probeDrift(probe.report, expected) : [])];
+  const drift: Difference[] = [
+    ...diffProfiles(expected, actual).filter((d) => d.area !== 'version'),
+    ...(probe ? await probeDrift(probe.report, expected) : []),
+  ];
   const name = options.qemu?.[0] ?? 'host';
   const suite = `blockgate gate ${name}`;
-  const out = format === 'json' ? diffJson(expected.name, name, drift)
-    : format === 'junit' ? diffJunit(suite, expected.name, drift, gatedAreas(options.probe === true))
-    : format === 'github' ? githubCommands(driftReport(suite, expected.name, drift, gatedAreas(options.probe === true), process.cwd()))
-    : diffText(expected.name, name, drift, paintFor(process.stdout, process.env));
+  const out =
+    format === 'json'
+      ? diffJson(expected.name, name, drift)
+      : format === 'junit'
+        ? diffJunit(suite, expected.name, drift, gatedAreas(options.probe === true))
+        : format === 'github'
+          ? githubCommands(driftReport(suite, expected.name, drift, gatedAreas(options.probe === true), process.cwd()))
+          : diffText(expected.name, name, drift, paintFor(process.stdout, process.env));
   if (out !== '') process.stdout.write(`${out}\n`);
   process.exitCode = drift.length === 0 ? 0 : 1;
 }
@@ -52,8 +59,14 @@ function gatedAreas(probe: boolean): DiffArea[] {
 async function probeBuild(options: GateOptions, inspected: Profile) {
   const { probeBuild: probe } = await import('../host/probe.js');
   const qemu = options.qemu?.[0] ?? inspected.qemu.hypervisors[0] ?? 'qemu-system-x86_64';
-  const report = await probe({ qemu, ...(options.qemuImg ? { qemuImg: options.qemuImg } : {}), ...(options.moduleDir ? { moduleDir: options.moduleDir } : {}) });
-  const available = Object.entries(report.results).filter(([, r]) => r.ro !== 'unavailable').map(([driver]) => driver);
+  const report = await probe({
+    qemu,
+    ...(options.qemuImg ? { qemuImg: options.qemuImg } : {}),
+    ...(options.moduleDir ? { moduleDir: options.moduleDir } : {}),
+  });
+  const available = Object.entries(report.results)
+    .filter(([, r]) => r.ro !== 'unavailable')
+    .map(([driver]) => driver);
   return { report, available };
 }
 
@@ -63,12 +76,23 @@ async function probeBuild(options: GateOptions, inspected: Profile) {
  */
 function withProbedDrivers(profile: Profile, available: string[]): Profile {
   const fromModules = new Set(profile.qemu.modules.flatMap((m) => m.drivers));
-  const builtin = [...new Set([...profile.qemu.drivers.builtin, ...available.filter((d) => !fromModules.has(d))])].sort();
+  const builtin = [
+    ...new Set([...profile.qemu.drivers.builtin, ...available.filter((d) => !fromModules.has(d))]),
+  ].sort();
   return { ...profile, qemu: { ...profile.qemu, drivers: { ...profile.qemu.drivers, builtin } } };
 }
 
 /** What the running build really does, driver by driver, where it disagrees with the expected profile. */
-async function probeDrift(report: Awaited<ReturnType<typeof import('../host/probe.js').probeBuild>>, expected: Profile): Promise<Difference[]> {
+async function probeDrift(
+  report: Awaited<ReturnType<typeof import('../host/probe.js').probeBuild>>,
+  expected: Profile,
+): Promise<Difference[]> {
   const { diffProbe } = await import('../host/probe-diff.js');
-  return diffProbe(report, expected).map((d) => ({ area: 'probe', subject: `${d.driver} (${d.access})`, change: 'changed', from: d.expected, to: d.probed }));
+  return diffProbe(report, expected).map((d) => ({
+    area: 'probe',
+    subject: `${d.driver} (${d.access})`,
+    change: 'changed',
+    from: d.expected,
+    to: d.probed,
+  }));
 }

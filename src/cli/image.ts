@@ -31,22 +31,44 @@ export async function runImage(paths: string[], options: ImageOptions): Promise<
   const profile = options.profile ?? (await loadProfile(undefined));
   const cwd = resolve(options.cwd);
   const cache = newJudgeCache();
-  const judged = paths.map((path) => judgeImage(path, cwd, profile, {
-    cache, ...(options.imageFormat ? { format: options.imageFormat } : {}), ...(options.readOutside ? { readOutside: true } : {}),
-  }));
-  const report = (): FindingsReport => ({ suite: `blockgate image ${profile.name}`, cwd, subjects: judged.map((j) => imageSubject(j, options.strict)) });
+  const judged = paths.map((path) =>
+    judgeImage(path, cwd, profile, {
+      cache,
+      ...(options.imageFormat ? { format: options.imageFormat } : {}),
+      ...(options.readOutside ? { readOutside: true } : {}),
+    }),
+  );
+  const report = (): FindingsReport => ({
+    suite: `blockgate image ${profile.name}`,
+    cwd,
+    subjects: judged.map((j) => imageSubject(j, options.strict)),
+  });
   printResult(format, report, {
     text: (paint) => judged.map((j) => imageText(j, paint)).join('\n\n'),
-    json: () => JSON.stringify(judged.map((j) => imageRecord(j)), null, 2),
+    json: () =>
+      JSON.stringify(
+        judged.map((j) => imageRecord(j)),
+        null,
+        2,
+      ),
   });
-  process.exitCode = exitStatus(judged.some((j) => failed(j)), judged.flatMap((j) => shown(j)), options.strict);
+  process.exitCode = exitStatus(
+    judged.some((j) => failed(j)),
+    judged.flatMap((j) => shown(j)),
+    options.strict,
+  );
 }
 
 /** One image as a report subject: the image file is where every finding of its chain points. */
 export function imageSubject(j: ImageJudgement, strict?: boolean, findings: ReportedFinding[] = reported(j)): Subject {
   const issues = findings.map((f) => ({
-    code: f.code, severity: f.severity, title: f.title, message: f.message, docs: f.docs,
-    ...(f.fix ? { fix: f.fix } : {}), ...(f.node ? { node: f.node } : {}),
+    code: f.code,
+    severity: f.severity,
+    title: f.title,
+    message: f.message,
+    docs: f.docs,
+    ...(f.fix ? { fix: f.fix } : {}),
+    ...(f.node ? { node: f.node } : {}),
   }));
   return { name: j.path, kind: 'image', file: j.path, issues, failed: failed(j, findings) || failsOn(issues, strict) };
 }
@@ -106,8 +128,22 @@ const wording = (f: ImageFinding | Finding): Wording => worded(f).wording;
 function wordingOf(f: ImageFinding | Finding): Wording {
   const entry = (CATALOG as Partial<Record<string, Entry>>)[f.code];
   // Until the image codes are in the catalog, their arguments stand in for the sentence.
-  if (!entry) return { title: f.code, message: Object.entries(f.args).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('; '), fix: '', docs: `docs/findings/${f.code}.md` };
-  return { title: entry.title, message: entry.explain(f.args), fix: entry.fix(f.args), docs: docsPath(f.code as keyof typeof CATALOG) };
+  if (!entry)
+    return {
+      title: f.code,
+      message: Object.entries(f.args)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; '),
+      fix: '',
+      docs: `docs/findings/${f.code}.md`,
+    };
+  return {
+    title: entry.title,
+    message: entry.explain(f.args),
+    fix: entry.fix(f.args),
+    docs: docsPath(f.code as keyof typeof CATALOG),
+  };
 }
 
 /** One image as `image --json` and `scan --json` print it. */
@@ -145,15 +181,22 @@ export function verdictWord(verdict: Verdict, paint: Paint): string {
 }
 
 export function severityWord(severity: Severity, paint: Paint): string {
-  return severity === 'error' ? paint.red('error') : severity === 'warning' ? paint.yellow('warning') : paint.dim('info');
+  return severity === 'error'
+    ? paint.red('error')
+    : severity === 'warning'
+      ? paint.yellow('warning')
+      : paint.dim('info');
 }
 
 /** The chain top to base, the verdict, what QEMU prints, then the findings with their pages. */
 export function imageText(j: ImageJudgement, paint: Paint): string {
   const lines = [paint.bold(j.path), ...chainLines(j.chain.chain, paint)];
   if (j.chain.error) lines.push(`  ${paint.dim(`(chain ends: ${j.chain.error})`)}`);
-  lines.push(`${paint.bold('verdict')}: ${verdictWord(j.check.verdict, paint)} read-write on ${j.check.profile}  ${paint.dim(`(${j.command.join(' ')})`)}`);
-  if (j.check.messages.length > 0) lines.push(`${j.check.plan.program} would print:`, ...j.check.messages.map((m) => `  ${m}`));
+  lines.push(
+    `${paint.bold('verdict')}: ${verdictWord(j.check.verdict, paint)} read-write on ${j.check.profile}  ${paint.dim(`(${j.command.join(' ')})`)}`,
+  );
+  if (j.check.messages.length > 0)
+    lines.push(`${j.check.plan.program} would print:`, ...j.check.messages.map((m) => `  ${m}`));
   const findings = reported(j);
   if (findings.length > 0) {
     lines.push(paint.bold('findings:'));
@@ -175,7 +218,10 @@ function chainLines(chain: ChainNode[], paint: Paint): string[] {
     if (node.dataFile !== undefined) out.push(`${indent}   data file '${node.dataFile}'`);
     for (const extent of node.extents ?? []) out.push(`${indent}   extent '${extent}'`);
     if (node.backingFile !== undefined) {
-      const resolved = node.backingFileResolved && node.backingFileResolved !== node.backingFile ? ` → ${node.backingFileResolved}` : '';
+      const resolved =
+        node.backingFileResolved && node.backingFileResolved !== node.backingFile
+          ? ` → ${node.backingFileResolved}`
+          : '';
       const format = node.backingFormat ? `format ${node.backingFormat}` : paint.yellow('format not recorded');
       out.push(`${indent}└─ backing '${node.backingFile}'${resolved} (${format})`);
     }

@@ -1,7 +1,12 @@
 import { inspectBinaries } from '../host/inspect.js';
 
 /** `blockgate inspect`: prints the profile of this machine's QEMU, to save and use with `check --profile FILE`. */
-export async function runInspect(options: { qemu?: string[]; qemuImg?: string; moduleDir?: string; json?: boolean }): Promise<void> {
+export async function runInspect(options: {
+  qemu?: string[];
+  qemuImg?: string;
+  moduleDir?: string;
+  json?: boolean;
+}): Promise<void> {
   const { json, ...which } = options;
   const { profile, binaries } = await inspectBinaries(which);
   if (json) {
@@ -9,6 +14,10 @@ export async function runInspect(options: { qemu?: string[]; qemuImg?: string; m
     return;
   }
   const { stringify } = await import('yaml');
-  const header = binaries.map((b) => `#   ${b.path} (QEMU ${b.version}, ${b.size} bytes, modified ${new Date(b.mtimeMs).toISOString()})`);
-  process.stdout.write(`# Written by \`blockgate inspect\` from:\n${header.join('\n')}\n${stringify(profile, { lineWidth: 0 })}`);
+  const header = binaries.map(
+    (b) => `#   ${b.path} (QEMU ${b.version}, ${b.size} bytes, modified ${new Date(b.mtimeMs).toISOString()})`,
+  );
+  process.stdout.write(
+    `# Written by \`blockgate inspect\` from:\n${header.join('\n')}\n${stringify(profile, { lineWidth: 0 })}`,
+  );
 }

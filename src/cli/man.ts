@@ -14,8 +14,11 @@ export interface ManMeta {
 export function roff(text: string): string {
   const escaped = text
     .replace(/\\/g, '\\e')
-    .replace(/[^\x20-\x7e\n]/gu, (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
-  return escaped.split('\n').map((l) => (/^[.']/.test(l) ? `\\&${l}` : l)).join('\n');
+    .replace(/[^\x20-\x7e\n]/gu, (c) => `\\[u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`);
+  return escaped
+    .split('\n')
+    .map((l) => (/^[.']/.test(l) ? `\\&${l}` : l))
+    .join('\n');
 }
 
 /** Option terms: every '-' is a minus (\-), so that they can be copied and searched. */
@@ -56,18 +59,32 @@ export function manPage(program: Command, meta: ManMeta): string {
     roff(meta.description),
     '.PP',
     'Global options:',
-    ...help.visibleOptions(program).flatMap((o) => ['.TP', `.B ${term(help.optionTerm(o))}`, roff(help.optionDescription(o))]),
+    ...help
+      .visibleOptions(program)
+      .flatMap((o) => ['.TP', `.B ${term(help.optionTerm(o))}`, roff(help.optionDescription(o))]),
     '.SH COMMANDS',
     ...commands(program, [name]).flatMap(section),
     '.SH EXIT STATUS',
-    '.TP', '.B 0', 'the program would open everything; no differences; the prediction agrees',
-    '.TP', '.B 1', 'it would fail, an error finding, drift or disagreement; with \\-\\-strict also a warning finding',
-    '.TP', '.B 2', 'bad input (unknown profile or option, malformed profile file, unparseable command line), as one line on standard error',
+    '.TP',
+    '.B 0',
+    'the program would open everything; no differences; the prediction agrees',
+    '.TP',
+    '.B 1',
+    'it would fail, an error finding, drift or disagreement; with \\-\\-strict also a warning finding',
+    '.TP',
+    '.B 2',
+    'bad input (unknown profile or option, malformed profile file, unparseable command line), as one line on standard error',
     '.SH ENVIRONMENT',
-    '.TP', '.B NO_COLOR', 'when set and not empty, the text format has no colour (https://no\\-color.org); it wins over FORCE_COLOR',
-    '.TP', '.B FORCE_COLOR', 'when set and not empty or 0, the text format is coloured even when standard output is not a terminal',
+    '.TP',
+    '.B NO_COLOR',
+    'when set and not empty, the text format has no colour (https://no\\-color.org); it wins over FORCE_COLOR',
+    '.TP',
+    '.B FORCE_COLOR',
+    'when set and not empty or 0, the text format is coloured even when standard output is not a terminal',
     '.SH FILES',
-    '.TP', '.I docs/findings/CODE.md', 'in the installed package: the page of each finding code (SARIF helpUri)',
+    '.TP',
+    '.I docs/findings/CODE.md',
+    'in the installed package: the page of each finding code (SARIF helpUri)',
     '.SH SEE ALSO',
     '.BR qemu\\-img (1),',
     '.BR virsh (1),',

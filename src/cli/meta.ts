@@ -13,8 +13,17 @@ let meta: (ToolMeta & { description: string }) | undefined;
  */
 export function toolMeta(): ToolMeta & { description: string } {
   if (!meta) {
-    const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { version: string; description: string; homepage?: string };
-    meta = { version: pkg.version, description: pkg.description, informationUri: pkg.homepage ?? ROOT.href, docsBase: ROOT.href };
+    const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+      version: string;
+      description: string;
+      homepage?: string;
+    };
+    meta = {
+      version: pkg.version,
+      description: pkg.description,
+      informationUri: pkg.homepage ?? ROOT.href,
+      docsBase: ROOT.href,
+    };
   }
   return meta;
 }

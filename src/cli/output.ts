@@ -10,6 +10,11 @@ export interface Own {
 
 /** Writes the result in `format`; a format with nothing to say (github with no findings) writes nothing. */
 export function printResult(format: OutputFormat, report: () => FindingsReport, own: Own): void {
-  const out = render(format, report, { text: () => own.text(paintFor(process.stdout, process.env)), json: own.json }, toolMeta);
+  const out = render(
+    format,
+    report,
+    { text: () => own.text(paintFor(process.stdout, process.env)), json: own.json },
+    toolMeta,
+  );
   if (out !== '') process.stdout.write(`${out}\n`);
 }

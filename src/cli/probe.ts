@@ -22,7 +22,8 @@ export async function runProbe(options: ProbeCliOptions): Promise<void> {
   try {
     report = await probeBuild({ qemu: options.qemu, ...(options.moduleDir ? { moduleDir: options.moduleDir } : {}) });
   } catch (error) {
-    if (error instanceof ProbeError) throw new InputError(error.message.split('\n')[0] ?? error.message, { cause: error });
+    if (error instanceof ProbeError)
+      throw new InputError(error.message.split('\n')[0] ?? error.message, { cause: error });
     throw error;
   }
   const { diffProbe } = await import('../host/probe-diff.js');
@@ -36,7 +37,9 @@ export async function runProbe(options: ProbeCliOptions): Promise<void> {
 
 /** `{"qcow2": {"rw": "allowed", "ro": "allowed"}, ...}`, drivers in probe order. */
 export function probeJson(report: ProbeReport): string {
-  const table = Object.fromEntries(Object.entries(report.results).map(([driver, r]) => [driver, { rw: r.rw, ro: r.ro }]));
+  const table = Object.fromEntries(
+    Object.entries(report.results).map(([driver, r]) => [driver, { rw: r.rw, ro: r.ro }]),
+  );
   return JSON.stringify(table, null, 2);
 }
 
@@ -61,8 +64,12 @@ export function probeText(
   const drivers = Object.keys(report.results);
   const width = Math.max('driver'.length, ...drivers.map((d) => d.length)) + 2;
   const cell = (o: ProbeOutcome) => colour(o, o.padEnd(17), paint);
-  const lines = [paint.bold(`${qemu} (QEMU ${report.version})`), paint.bold(`${'driver'.padEnd(width)}${'rw'.padEnd(17)}ro`)];
-  for (const [driver, r] of Object.entries(report.results)) lines.push(`${driver.padEnd(width)}${cell(r.rw)}${colour(r.ro, r.ro, paint)}`);
+  const lines = [
+    paint.bold(`${qemu} (QEMU ${report.version})`),
+    paint.bold(`${'driver'.padEnd(width)}${'rw'.padEnd(17)}ro`),
+  ];
+  for (const [driver, r] of Object.entries(report.results))
+    lines.push(`${driver.padEnd(width)}${cell(r.rw)}${colour(r.ro, r.ro, paint)}`);
   if (profileName === undefined) return lines.join('\n');
   lines.push('');
   if (disagreements.length === 0) {
@@ -72,7 +79,9 @@ export function probeText(
   lines.push(paint.bold(`Disagreements with profile ${profileName} (${disagreements.length}):`));
   for (const d of disagreements) {
     const detail = report.results[d.driver]?.[`${d.access}Detail`] ?? '';
-    lines.push(`  ${d.driver} ${d.access}: probed ${colour(d.probed, d.probed, paint)}, profile says ${d.expected}${paint.dim(` (${detail})`)}`);
+    lines.push(
+      `  ${d.driver} ${d.access}: probed ${colour(d.probed, d.probed, paint)}, profile says ${d.expected}${paint.dim(` (${detail})`)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -75,7 +75,9 @@ export async function runScan(dirs: string[], options: ScanOptions): Promise<voi
   const tasks = walk(dirs);
   const total = tasks.reduce((n, t) => n + t.files.length, 0);
   const summary = new Summary();
-  const progress = process.stderr.isTTY ? (done: number) => process.stderr.write(`\rscanned ${done}/${total}`) : undefined;
+  const progress = process.stderr.isTTY
+    ? (done: number) => process.stderr.write(`\rscanned ${done}/${total}`)
+    : undefined;
   const paint = paintFor(process.stdout, process.env);
   const want: Want = { subjects: format !== 'text' && format !== 'json', strict: options.strict === true };
   /** JUnit and SARIF are one document: their subjects wait for the end. json and github lines stream. */
@@ -106,14 +108,24 @@ export async function runScan(dirs: string[], options: ScanOptions): Promise<voi
   // Only the text format has the summary on stdout: every other one is a document or a stream a program reads.
   if (format === 'text') process.stdout.write(`${text}\n`);
   else process.stderr.write(`${text}\n`);
-  process.exitCode = exitStatus(summary.failed > 0, summary.warnings > 0 ? [{ severity: 'warning' }] : [], options.strict);
+  process.exitCode = exitStatus(
+    summary.failed > 0,
+    summary.warnings > 0 ? [{ severity: 'warning' }] : [],
+    options.strict,
+  );
 }
 
 /**
  * Judges the tasks in order in this thread; with `prefetch`, a second thread reads the files (stat, probe, header) two
  * tasks ahead, so this one spends its time judging (bench/scan-speed.mjs).
  */
-async function inThisThread(tasks: Task[], profile: Profile, want: Want, emit: (r: Judged[]) => boolean, prefetch: boolean): Promise<void> {
+async function inThisThread(
+  tasks: Task[],
+  profile: Profile,
+  want: Want,
+  emit: (r: Judged[]) => boolean,
+  prefetch: boolean,
+): Promise<void> {
   const cache = newJudgeCache();
   const cwd = process.cwd();
   const ahead = prefetch ? new FactsPrefetch(cwd) : undefined;
@@ -139,7 +151,8 @@ async function inThisThread(tasks: Task[], profile: Profile, want: Want, emit: (
 function lineOf(format: OutputFormat, r: Judged, paint: Paint): string | undefined {
   if (format === 'json') return r.line;
   if (format === 'text') return r.failed || r.codes.length > 0 ? textLine(r, paint) : undefined;
-  if (format === 'github' && r.subject && r.subject.issues.length > 0) return githubCommands({ suite: '', cwd: '', subjects: [r.subject] });
+  if (format === 'github' && r.subject && r.subject.issues.length > 0)
+    return githubCommands({ suite: '', cwd: '', subjects: [r.subject] });
   return undefined;
 }
 
@@ -180,8 +193,18 @@ export function walk(dirs: string[]): Task[] {
 }
 
 /** `ahead`: the facts of the task's files (probed), read ahead on another thread. */
-function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache, want: Want, ahead?: Map<string, ImageFacts>): Judged[] {
-  const read = ahead ? (name: string, format?: ProbeFormat) => (format === undefined ? ahead.get(name) : undefined) ?? readImageFacts(name, cwd, format) : undefined;
+function judgeTask(
+  task: Task,
+  profile: Profile,
+  cwd: string,
+  cache: JudgeCache,
+  want: Want,
+  ahead?: Map<string, ImageFacts>,
+): Judged[] {
+  const read = ahead
+    ? (name: string, format?: ProbeFormat) =>
+        (format === undefined ? ahead.get(name) : undefined) ?? readImageFacts(name, cwd, format)
+    : undefined;
   // The walk went through no symlink, so below a real root each file is where its name says: no lstat needed.
   if (task.real) {
     for (const file of task.files) {
@@ -196,8 +219,14 @@ function judgeTask(task: Task, profile: Profile, cwd: string, cache: JudgeCache,
     const warnings = findings.filter((f) => f.severity === 'warning').map((f) => f.code);
     const codes = [...errors, ...warnings];
     return {
-      path: file, line: want.subjects ? '' : imageLine(j, findings), verdict: j.check.verdict, codes, errors: errors.length, warnings: warnings.length,
-      failed: failed(j, findings), ...(want.subjects ? { subject: imageSubject(j, want.strict) } : {}),
+      path: file,
+      line: want.subjects ? '' : imageLine(j, findings),
+      verdict: j.check.verdict,
+      codes,
+      errors: errors.length,
+      warnings: warnings.length,
+      failed: failed(j, findings),
+      ...(want.subjects ? { subject: imageSubject(j, want.strict) } : {}),
     };
   });
 }
@@ -235,7 +264,13 @@ class Summary {
 type FromWorker = { id: number; results: Judged[] } | { error: string };
 
 /** Results come back in any order; they are printed in walk order. */
-async function inWorkers(tasks: Task[], profile: Profile, jobs: number, want: Want, emit: (r: Judged[]) => boolean): Promise<void> {
+async function inWorkers(
+  tasks: Task[],
+  profile: Profile,
+  jobs: number,
+  want: Want,
+  emit: (r: Judged[]) => boolean,
+): Promise<void> {
   const pending = [...tasks];
   const done = new Map<number, Judged[]>();
   let next = 0;
@@ -246,24 +281,31 @@ async function inWorkers(tasks: Task[], profile: Profile, jobs: number, want: Wa
     }
   };
   const source = `import(${JSON.stringify(import.meta.url)}).then((m) => m.scanWorker())`;
-  const workers = Array.from({ length: Math.min(jobs, tasks.length) }, () =>
-    new Worker(source, { eval: true, workerData: { profile, cwd: process.cwd(), want } }));
+  const workers = Array.from(
+    { length: Math.min(jobs, tasks.length) },
+    () => new Worker(source, { eval: true, workerData: { profile, cwd: process.cwd(), want } }),
+  );
   try {
-    await Promise.all(workers.map((worker) => new Promise<void>((ok, fail) => {
-      const give = () => {
-        const task = pending.shift();
-        if (task) worker.postMessage(task);
-        else ok();
-      };
-      worker.on('message', (m: FromWorker) => {
-        if ('error' in m) return fail(new Error(m.error));
-        done.set(m.id, m.results);
-        flush();
-        give();
-      });
-      worker.on('error', fail);
-      give();
-    })));
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((ok, fail) => {
+            const give = () => {
+              const task = pending.shift();
+              if (task) worker.postMessage(task);
+              else ok();
+            };
+            worker.on('message', (m: FromWorker) => {
+              if ('error' in m) return fail(new Error(m.error));
+              done.set(m.id, m.results);
+              flush();
+              give();
+            });
+            worker.on('error', fail);
+            give();
+          }),
+      ),
+    );
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -277,7 +319,7 @@ export function scanWorker(): void {
     try {
       parentPort?.postMessage({ id: task.id, results: judgeTask(task, profile, cwd, cache, want) });
     } catch (error) {
-      parentPort?.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      parentPort?.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
   });
 }

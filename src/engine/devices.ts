@@ -20,7 +20,7 @@ export interface DeviceFailure {
 /** A read-only root node on a device that needs to write fails when the device is realized. */
 export function judgeAttachments(drive: Drive, results: NodeResult[], profile: Profile): DeviceFailure | undefined {
   const root = results.find((r) => r.id === drive.root.id);
-  if (!root || root.access !== 'ro') return undefined;
+  if (root?.access !== 'ro') return undefined;
   const attachment = drive.attachments.find((a) => NEEDS_WRITE.includes(a.kind));
   if (!attachment) return undefined;
   const fellBack = root.requested === 'rw';
@@ -34,6 +34,12 @@ export function judgeAttachments(drive: Drive, results: NodeResult[], profile: P
       args: { device: attachment.kind, origin: attachment.origin, driver: root.driver, fellBack: String(fellBack) },
     },
     // Devices the machine creates from -drive if=ide are realized after the -drive location is gone.
-    message: (program) => readOnlyDeviceLines(profile.qemu, program, attachment.kind, attachment.createdByMachine ? undefined : attachment.origin),
+    message: (program) =>
+      readOnlyDeviceLines(
+        profile.qemu,
+        program,
+        attachment.kind,
+        attachment.createdByMachine ? undefined : attachment.origin,
+      ),
   };
 }

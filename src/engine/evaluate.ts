@@ -36,7 +36,11 @@ export function evaluate(plan: Plan, profile: Profile): CheckResult {
     const walk: Walk = { profile, enforces, results: [], findings: [], printed: [] };
     visit(drive.root, [], drive.root.readOnly, walk);
     const device = walk.failure ? undefined : judgeAttachments(drive, walk.results, profile);
-    const findings = [...walk.findings, ...(device ? [device.finding] : []), ...observations(drive, walk, plan, profile)];
+    const findings = [
+      ...walk.findings,
+      ...(device ? [device.finding] : []),
+      ...observations(drive, walk, plan, profile),
+    ];
     const verdict = driveVerdict(drive, walk, device !== undefined);
     if (!failed) {
       messages.push(...walk.printed);
@@ -91,8 +95,15 @@ function judgeNode(node: BlockNode, path: BlockNode[], readOnly: boolean, walk: 
       break;
     }
   }
-  if (!notReached && !failedHere && node.selectedBy === 'probe' && node.driver === 'raw' && !effectiveRo && node.filename
-    && qemuFeatures(walk.profile.qemu).rawProbeWarning) {
+  if (
+    !notReached &&
+    !failedHere &&
+    node.selectedBy === 'probe' &&
+    node.driver === 'raw' &&
+    !effectiveRo &&
+    node.filename &&
+    qemuFeatures(walk.profile.qemu).rawProbeWarning
+  ) {
     walk.printed.push(...rawProbeWarning(node.filename));
   }
   if (failedHere && !notReached) {

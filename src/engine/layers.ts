@@ -30,7 +30,13 @@ export interface LayerInput {
 
 export type LayerCheck = (input: LayerInput) => LayerOutcome | undefined;
 
-function outcome(layer: Layer, code: FindingCode, severity: Finding['severity'], node: BlockNode, args: Record<string, string>): LayerOutcome {
+function outcome(
+  layer: Layer,
+  code: FindingCode,
+  severity: Finding['severity'],
+  node: BlockNode,
+  args: Record<string, string>,
+): LayerOutcome {
   return { layer, finding: { code, severity, layer, node: node.id, args } };
 }
 
@@ -49,15 +55,22 @@ const availability: LayerCheck = ({ node, profile }) => {
   const module = qemu.modules.find((m) => m.drivers.includes(node.driver));
   if (module?.installed) return undefined;
   const named = qemuFeatures(qemu).namedUnknown;
-  const error = node.selectedBy === 'protocol-prefix'
-    ? qemuText.unknownProtocol(named ? node.protocol ?? node.driver : undefined)
-    : named ? qemuText.unknownDriver(node.driver) : qemuText.invalidFormat(node.driver);
+  const error =
+    node.selectedBy === 'protocol-prefix'
+      ? qemuText.unknownProtocol(named ? (node.protocol ?? node.driver) : undefined)
+      : named
+        ? qemuText.unknownDriver(node.driver)
+        : qemuText.invalidFormat(node.driver);
   if (!module && node.protocol && !driverForProtocol(node.protocol)) {
     return { ...outcome('availability', 'protocol-unknown', 'error', node, { protocol: node.protocol }), error };
   }
   if (!module) {
     const beforeOpen = !named && node.selectedBy !== 'protocol-prefix';
-    return { ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }), error, beforeOpen };
+    return {
+      ...outcome('availability', 'driver-not-built', 'error', node, { driver: node.driver }),
+      error,
+      beforeOpen,
+    };
   }
   const before = qemu.debianModuleHint ? [debianModuleHint(module.file, module.package)] : [];
   const args = { driver: node.driver, module: module.file, package: module.package };
@@ -71,19 +84,28 @@ const whitelist: LayerCheck = ({ node, readOnly, profile, enforces }) => {
   if (readOnly && ro.includes(node.driver)) return undefined;
   const args = { driver: node.driver };
   if (!ro.includes(node.driver)) {
-    return { ...outcome('whitelist', 'driver-not-whitelisted', 'error', node, args), error: qemuText.notWhitelisted(node.driver) };
+    return {
+      ...outcome('whitelist', 'driver-not-whitelisted', 'error', node, args),
+      error: qemuText.notWhitelisted(node.driver),
+    };
   }
   if (node.autoReadOnly && qemuFeatures(profile.qemu).whitelistAutoReadOnly) {
     return { ...outcome('whitelist', 'auto-read-only-fallback', 'warning', node, args), fallsBackToReadOnly: true };
   }
-  return { ...outcome('whitelist', 'driver-read-only-only', 'error', node, args), error: qemuText.readOnlyOnly(node.driver) };
+  return {
+    ...outcome('whitelist', 'driver-read-only-only', 'error', node, args),
+    error: qemuText.readOnlyOnly(node.driver),
+  };
 };
 
 /** Drivers that cannot write fall back or fail through bdrv_apply_auto_read_only (block/curl.c). */
 const driverCannotWrite: LayerCheck = ({ node, readOnly }) => {
   const reason = READ_ONLY_BY_NATURE[node.driver];
   if (!reason || readOnly) return undefined;
-  const found = outcome('driver', 'driver-read-only-by-nature', node.autoReadOnly ? 'warning' : 'error', node, { driver: node.driver, reason });
+  const found = outcome('driver', 'driver-read-only-by-nature', node.autoReadOnly ? 'warning' : 'error', node, {
+    driver: node.driver,
+    reason,
+  });
   return node.autoReadOnly ? { ...found, fallsBackToReadOnly: true } : { ...found, error: reason };
 };
 
@@ -101,4 +123,11 @@ const headerRefused: LayerCheck = ({ node }) => {
 };
 
 /** In the order QEMU meets them when it opens one node. */
-export const LAYERS: LayerCheck[] = [planProblems, availability, whitelist, driverCannotWrite, fileExists, headerRefused];
+export const LAYERS: LayerCheck[] = [
+  planProblems,
+  availability,
+  whitelist,
+  driverCannotWrite,
+  fileExists,
+  headerRefused,
+];

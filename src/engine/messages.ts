@@ -43,7 +43,13 @@ export function nestedText(path: BlockNode[], text: string): string {
 }
 
 /** The whole stderr line of the hypervisor: `program: location: text`; before 2.3 -drive added "could not open disk image FILE: ". */
-export function systemErrorLine(qemu: QemuFacts, program: string, location: string, file: string | undefined, text: string): string {
+export function systemErrorLine(
+  qemu: QemuFacts,
+  program: string,
+  location: string,
+  file: string | undefined,
+  text: string,
+): string {
   if (qemuFeatures(qemu).openDiskImagePrefix && file !== undefined) {
     return `${program}: ${location}: could not open disk image ${file}: ${text}`;
   }
@@ -55,16 +61,28 @@ export function systemErrorLine(qemu: QemuFacts, program: string, location: stri
  * option location; 2.9 to 5.0 prefixed "Initialization of device X failed: ", and before the permission system
  * (2.9) IDE printed three lines of its own (docs/research/qemu-messages-by-version.md §C.8).
  */
-export function readOnlyDeviceLines(qemu: QemuFacts, program: string, device: string, location: string | undefined): string[] {
+export function readOnlyDeviceLines(
+  qemu: QemuFacts,
+  program: string,
+  device: string,
+  location: string | undefined,
+): string[] {
   const at = location === undefined ? '' : `${location}: `;
   // hw/sd/sd.c sd_realize checks the backend itself before asking for write permission.
   if (device === 'sd') return [`${program}: ${at}Cannot use read-only drive as SD card`];
   const f = qemuFeatures(qemu);
   if (!f.permissionErrors) {
-    const last = location === undefined ? `Initialization of device ${device} failed` : `Device '${device}' could not be initialized`;
-    return [`${program}: ${at}Can't use a read-only drive`, `${program}: ${at}Device initialization failed.`, `${program}: ${at}${last}`];
+    const last =
+      location === undefined
+        ? `Initialization of device ${device} failed`
+        : `Device '${device}' could not be initialized`;
+    return [
+      `${program}: ${at}Can't use a read-only drive`,
+      `${program}: ${at}Device initialization failed.`,
+      `${program}: ${at}${last}`,
+    ];
   }
-  if (location === undefined && f.implicitDevicePrefix) return [`${program}: Initialization of device ${device} failed: ${qemuText.blockNodeReadOnly}`];
+  if (location === undefined && f.implicitDevicePrefix)
+    return [`${program}: Initialization of device ${device} failed: ${qemuText.blockNodeReadOnly}`];
   return [`${program}: ${at}${qemuText.blockNodeReadOnly}`];
 }
-

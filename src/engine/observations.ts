@@ -4,14 +4,30 @@ import type { Profile } from '../model/profile.js';
 import { driverRole } from '../qemu/drivers.js';
 
 /** Drivers that reach over the network: blockgate cannot know whether the far end answers. */
-const REMOTE = ['nbd', 'http', 'https', 'ftp', 'ftps', 'ssh', 'iscsi', 'iser', 'rbd', 'gluster', 'nfs', 'sheepdog', 'vxhs'];
+const REMOTE = [
+  'nbd',
+  'http',
+  'https',
+  'ftp',
+  'ftps',
+  'ssh',
+  'iscsi',
+  'iser',
+  'rbd',
+  'gluster',
+  'nfs',
+  'sheepdog',
+  'vxhs',
+];
 
 /** Findings that are not a layer's verdict on one node: how formats were chosen, what the tools skip. */
 export function observations(drive: Drive, walk: { findings: Finding[] }, plan: Plan, profile: Profile): Finding[] {
   const out: Finding[] = [];
   for (const node of nodesOf(drive.root)) {
-    if (node.selectedBy === 'probe' && driverRole(node.driver) === 'format' && probedLocally(node)) out.push(probed(node));
-    if (REMOTE.includes(node.driver)) out.push(info('remote-not-checked', 'network', node, { driver: node.driver, filename: node.filename ?? '' }));
+    if (node.selectedBy === 'probe' && driverRole(node.driver) === 'format' && probedLocally(node))
+      out.push(probed(node));
+    if (REMOTE.includes(node.driver))
+      out.push(info('remote-not-checked', 'network', node, { driver: node.driver, filename: node.filename ?? '' }));
     const skipped = toolSkipsWhitelist(node, plan, profile, walk.findings);
     if (skipped) out.push(skipped);
   }
@@ -29,15 +45,23 @@ function probed(node: BlockNode): Finding {
   // raw-format.c restricts block 0 and warns only for a read-write open.
   const severity = alternatives.length > 1 || (node.driver === 'raw' && !node.readOnly) ? 'warning' : 'info';
   const code = node.driver === 'raw' ? 'raw-probed' : 'format-probed';
-  return { code, severity, layer: 'probe', node: node.id, args: { driver: node.driver, filename: node.filename ?? '', alternatives: alternatives.join(',') } };
+  return {
+    code,
+    severity,
+    layer: 'probe',
+    node: node.id,
+    args: { driver: node.driver, filename: node.filename ?? '', alternatives: alternatives.join(',') },
+  };
 }
 
 /** The tools ignore the whitelist unless built with --enable-block-drv-whitelist-in-tools: say what the hypervisor would do. */
 function toolSkipsWhitelist(node: BlockNode, plan: Plan, profile: Profile, found: Finding[]): Finding | undefined {
   const { rw, ro, tools } = profile.qemu.whitelist;
-  if (plan.kind !== 'tool' || tools || (rw.length === 0 && ro.length === 0) || rw.includes(node.driver)) return undefined;
+  if (plan.kind !== 'tool' || tools || (rw.length === 0 && ro.length === 0) || rw.includes(node.driver))
+    return undefined;
   if (found.some((f) => f.node === node.id && f.severity === 'error')) return undefined;
-  const hypervisor = node.readOnly && ro.includes(node.driver) ? 'opens' : ro.includes(node.driver) ? 'read-only only' : 'refused';
+  const hypervisor =
+    node.readOnly && ro.includes(node.driver) ? 'opens' : ro.includes(node.driver) ? 'read-only only' : 'refused';
   if (hypervisor === 'opens') return undefined;
   return info('tools-skip-whitelist', 'whitelist', node, { driver: node.driver, program: plan.program, hypervisor });
 }

@@ -9,7 +9,10 @@ type Line = (program: string, drive: Drive, text: string) => string[];
 const TOOL_LINES: Record<Exclude<ErrorStyle, 'system'>, Line> = {
   'img-open': (p, d, t) => [`${p}: Could not open '${d.location}': ${t}`],
   'img-chain-element': (p, d, t) => [`${p}: Could not open '${d.location}': ${t}`],
-  'img-create': (p, d, t) => [`${p}: ${d.errorSubject ?? d.location}: ${t}`, ...(d.created ? [] : ['Could not open backing image.'])],
+  'img-create': (p, d, t) => [
+    `${p}: ${d.errorSubject ?? d.location}: ${t}`,
+    ...(d.created ? [] : ['Could not open backing image.']),
+  ],
   'img-new-backing': (p, d, t) => [`${p}: Could not open new backing file '${d.location}': ${t}`],
   io: (p, d, t) => [`${p}: can't open device ${d.location}: ${t}`],
   'io-image-opts': (p, _d, t) => [`${p}: can't open: ${t}`],
@@ -31,7 +34,10 @@ export function printedError(plan: Plan, drive: Drive, failure: NodeFailure, pro
 
 /** qemu-img info --backing-chain opens each image of the chain on its own: errors name that image, with no backing prefix. */
 function chainElementError(program: string, drive: Drive, path: BlockNode[], error: string): string[] {
-  const lastBacking = path.map((n, i) => ({ n, i })).filter(({ n }) => n.childRole === 'backing').at(-1);
+  const lastBacking = path
+    .map((n, i) => ({ n, i }))
+    .filter(({ n }) => n.childRole === 'backing')
+    .at(-1);
   const element = lastBacking?.n.filename ?? drive.location;
   const rest = lastBacking ? path.slice(lastBacking.i + 1) : path;
   return [`${program}: Could not open '${element}': ${nestedText(rest, error)}`];

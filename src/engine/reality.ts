@@ -25,7 +25,8 @@ const NETWORK_FAILURE = /CURL: Error opening file|Failed to connect to '|address
 export function compareWithReality(predicted: CheckResult, real: Reality): Agreement {
   const differences: string[] = [];
   if (NETWORK_FAILURE.test(real.stderr)) {
-    if (predicted.verdict === 'fails') differences.push('predicted a failure before the connection, but QEMU got as far as connecting');
+    if (predicted.verdict === 'fails')
+      differences.push('predicted a failure before the connection, but QEMU got as far as connecting');
     return { agree: differences.length === 0, differences, network: true };
   }
   const lines = real.stderr.split('\n').filter((l) => l !== '');
@@ -38,11 +39,16 @@ export function compareWithReality(predicted: CheckResult, real: Reality): Agree
   if (real.started) {
     const want = openedNodes(predicted);
     const got = real.nodes.map((n) => `${n.driver}:${n.readOnly ? 'ro' : 'rw'}`).sort();
-    if (JSON.stringify(want) !== JSON.stringify(got)) differences.push(`opened nodes differ: predicted ${want.join(' ')}, real ${got.join(' ')}`);
+    if (JSON.stringify(want) !== JSON.stringify(got))
+      differences.push(`opened nodes differ: predicted ${want.join(' ')}, real ${got.join(' ')}`);
   }
   return { agree: differences.length === 0, differences, network: false };
 }
 
 export function openedNodes(predicted: CheckResult): string[] {
-  return predicted.drives.flatMap((d) => d.nodes).filter((n) => n.verdict === 'opens').map((n) => `${n.driver}:${n.access}`).sort();
+  return predicted.drives
+    .flatMap((d) => d.nodes)
+    .filter((n) => n.verdict === 'opens')
+    .map((n) => `${n.driver}:${n.access}`)
+    .sort();
 }

@@ -4,7 +4,8 @@
  */
 
 /** A QEMU program as it names itself in messages: basename(argv[0]), or a literal "qemu" (Debian's module hint). */
-const QEMU_PROGRAM = /(?:^|[\s'"([=])(?:\/[^\s:]*\/)?(qemu-system-[\w.-]+|qemu-kvm|qemu-img|qemu-io|qemu-nbd|qemu-storage-daemon|qemu)(?=: )/g;
+const QEMU_PROGRAM =
+  /(?:^|[\s'"([=])(?:\/[^\s:]*\/)?(qemu-system-[\w.-]+|qemu-kvm|qemu-img|qemu-io|qemu-nbd|qemu-storage-daemon|qemu)(?=: )/g;
 
 /** Prefixes the reason can carry, innermost last; stripped from the right (docs/research/qemu-messages-by-version.md §C.1, §C.7). */
 const WRAPPERS: [RegExp, (m: RegExpExecArray) => Record<string, string>][] = [

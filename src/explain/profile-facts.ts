@@ -48,13 +48,22 @@ export function driverFacts(profile: Profile, driver: string): DriverFacts {
 /** A name QEMU knows as a driver somewhere (any build): used to tell a typo from a driver this build lacks. */
 export function isQemuDriver(profile: Profile, driver: string): boolean {
   const { qemu } = profile;
-  return driverRole(driver) !== 'protocol' || driverForProtocol(driver) !== undefined || qemu.drivers.builtin.includes(driver)
-    || qemu.modules.some((m) => m.drivers.includes(driver)) || qemu.whitelist.rw.includes(driver) || qemu.whitelist.ro.includes(driver);
+  return (
+    driverRole(driver) !== 'protocol' ||
+    driverForProtocol(driver) !== undefined ||
+    qemu.drivers.builtin.includes(driver) ||
+    qemu.modules.some((m) => m.drivers.includes(driver)) ||
+    qemu.whitelist.rw.includes(driver) ||
+    qemu.whitelist.ro.includes(driver)
+  );
 }
 
 /** The drivers of this build that a protocol prefix can reach: what "Unknown protocol" could have been. */
 export function protocolsOf(profile: Profile): string[] {
-  const usable = [...profile.qemu.drivers.builtin, ...profile.qemu.modules.filter((m) => m.installed).flatMap((m) => [...m.drivers, ...(m.protocols ?? [])])];
+  const usable = [
+    ...profile.qemu.drivers.builtin,
+    ...profile.qemu.modules.filter((m) => m.installed).flatMap((m) => [...m.drivers, ...(m.protocols ?? [])]),
+  ];
   return [...new Set(usable.filter((d) => driverRole(d) === 'protocol' && driverForProtocol(d) !== undefined))].sort();
 }
 

@@ -18,7 +18,7 @@ export function recogniseLine(line: string): Said | undefined {
 }
 
 function stackSaid(r: Recogniser, m: RegExpExecArray, line: string): Said {
-  const program = typeof r.program === 'function' ? r.program(m) : r.program ?? 'libvirt';
+  const program = typeof r.program === 'function' ? r.program(m) : (r.program ?? 'libvirt');
   const start = program === 'libvirt' ? m.index : Math.max(0, line.lastIndexOf(`${program}:`, m.index));
   return { kind: r.kind, program, args: r.args?.(m) ?? {}, text: line.slice(start).trimEnd() };
 }
@@ -59,7 +59,8 @@ export function scanLines(lines: readonly string[]): Found[] {
     }
     const said = recogniseLine(line);
     if (!said) return;
-    found.push((last = { line: index + 1, said }));
+    last = { line: index + 1, said };
+    found.push(last);
     end = index;
   });
   return found;
@@ -76,6 +77,12 @@ function fold(said: Said, line: string): Said {
   if (said.kind !== 'module-hint') return { ...said, text };
   const next = recogniseLine(line);
   const { location, driver, protocol, via } = next?.args ?? {};
-  const args = { ...said.args, ...(location ? { location } : {}), ...(driver ? { driver } : {}), ...(protocol ? { protocol } : {}), ...(via ? { via } : {}) };
+  const args = {
+    ...said.args,
+    ...(location ? { location } : {}),
+    ...(driver ? { driver } : {}),
+    ...(protocol ? { protocol } : {}),
+    ...(via ? { via } : {}),
+  };
   return { ...said, program: next && next.program !== 'qemu' ? next.program : said.program, args, text };
 }

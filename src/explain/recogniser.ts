@@ -9,5 +9,7 @@ export interface Recogniser {
   program?: string | ((m: RegExpExecArray) => string);
 }
 
-export const named = (...keys: string[]) => (m: RegExpExecArray): Record<string, string> =>
-  Object.fromEntries(keys.flatMap((key, i) => (key && m[i + 1] !== undefined ? [[key, m[i + 1] as string]] : [])));
+export const named =
+  (...keys: string[]) =>
+  (m: RegExpExecArray): Record<string, string> =>
+    Object.fromEntries(keys.flatMap((key, i) => (key && m[i + 1] !== undefined ? [[key, m[i + 1] as string]] : [])));

@@ -48,13 +48,20 @@ function readOnly(s: Subject): string {
 
 /** nbdkit serves what QEMU cannot open itself; QEMU then opens an nbd export, whitelisted read-write everywhere. */
 function overNbd(d: DriverFacts): string {
-  const plugin = d.driver === 'ssh' ? 'ssh host=HOST path=PATH' : /^(https?|ftps?)$/.test(d.driver) ? 'curl URL' : `${d.driver} ...`;
+  const plugin =
+    d.driver === 'ssh' ? 'ssh host=HOST path=PATH' : /^(https?|ftps?)$/.test(d.driver) ? 'curl URL' : `${d.driver} ...`;
   return `nbdkit -U /tmp/nbd.sock --readonly ${plugin}, then open file=nbd+unix:///?socket=/tmp/nbd.sock,format=raw`;
 }
 
 function listsNote(d: DriverFacts): string[] {
-  if (!d.whitelisted) return [`${d.profile} has no whitelist: the message comes from a build with one (RHEL's qemu-kvm, say), not from the one this profile describes`];
-  if (d.rw) return [`${d.profile} allows '${d.driver}' read-write: the message comes from a build with other whitelists than this profile`];
+  if (!d.whitelisted)
+    return [
+      `${d.profile} has no whitelist: the message comes from a build with one (RHEL's qemu-kvm, say), not from the one this profile describes`,
+    ];
+  if (d.rw)
+    return [
+      `${d.profile} allows '${d.driver}' read-write: the message comes from a build with other whitelists than this profile`,
+    ];
   if (d.ro) return [`on ${d.profile} '${d.driver}' is on the read-only whitelist only`];
   return [`on ${d.profile} '${d.driver}' is on neither whitelist: read-only is refused too`];
 }
@@ -69,7 +76,9 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
     notes: (_s, d) => listsNote(d),
     fixes: (s, d) => [
       `open it read-only: ${readOnly(s)}`,
-      ...(d.whitelistAutoReadOnly ? ['or let it fall back to read-only: auto-read-only=on (the -drive default since QEMU 3.1)'] : []),
+      ...(d.whitelistAutoReadOnly
+        ? ['or let it fall back to read-only: auto-read-only=on (the -drive default since QEMU 3.1)']
+        : []),
       d.toolsEnforce
         ? `convert it; ${d.profile}'s qemu-img enforces the whitelist, but convert opens its source read-only, which the read-only list allows: ${convert(s, d)}`
         : `convert it; ${d.profile}'s qemu-img does not enforce the whitelist: ${convert(s, d)}`,
@@ -79,30 +88,51 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
     notes: (_s, d) => [...builtNote(d), ...listsNote(d)],
     fixes: (s, d) => {
       if (!d.isFormat) return [`reach the data another way: ${overNbd(d)}`];
-      if (d.toolsEnforce || !(d.builtIn || d.module)) return [`${d.profile}'s qemu-img cannot read '${d.driver}' either: convert on a host whose qemu-img can (Debian's qemu-utils builds every format and has no whitelist): ${convert(s, d)}`];
+      if (d.toolsEnforce || !(d.builtIn || d.module))
+        return [
+          `${d.profile}'s qemu-img cannot read '${d.driver}' either: convert on a host whose qemu-img can (Debian's qemu-utils builds every format and has no whitelist): ${convert(s, d)}`,
+        ];
       return [`convert it here; ${d.profile}'s qemu-img does not enforce the whitelist: ${convert(s, d)}`];
     },
   },
   'driver-not-built': {
-    notes: (s, d) => isQemuDriver(s.profile, d.driver)
-      ? [`${d.profile} (QEMU ${d.version}) does not build '${d.driver}' at all, neither compiled in nor as a module`]
-      : [`'${d.driver}' is no QEMU driver name: check the spelling (qemu-img --help lists the formats of a build under "Supported formats")`],
+    notes: (s, d) =>
+      isQemuDriver(s.profile, d.driver)
+        ? [`${d.profile} (QEMU ${d.version}) does not build '${d.driver}' at all, neither compiled in nor as a module`]
+        : [
+            `'${d.driver}' is no QEMU driver name: check the spelling (qemu-img --help lists the formats of a build under "Supported formats")`,
+          ],
     fixes: (s, d) => {
       if (!isQemuDriver(s.profile, d.driver)) return ['name a format or protocol this build has: qemu-img --help'];
-      if (d.isFormat) return [`convert it on a host whose qemu-img has '${d.driver}' (Debian's qemu-utils builds every format): ${convert(s, d)}`];
+      if (d.isFormat)
+        return [
+          `convert it on a host whose qemu-img has '${d.driver}' (Debian's qemu-utils builds every format): ${convert(s, d)}`,
+        ];
       return [`reach the data another way: ${overNbd(d)}`];
     },
   },
   'module-not-installed': {
     notes: (s, d) => [
-      ...(s.said.kind === 'module-unloadable' ? [`the file is there but QEMU refused it (${s.args['stage']} ${s.args['path']}${s.args['text'] ? `: ${s.args['text']}` : ''}); QEMU loads only modules of its own build, so a QEMU started before a package upgrade cannot load the new ones`] : []),
-      ...(d.module?.installed ? [`${d.profile} says ${d.module.file} is installed; on the host that printed this it is not (or not of the same build)`] : []),
+      ...(s.said.kind === 'module-unloadable'
+        ? [
+            `the file is there but QEMU refused it (${s.args['stage']} ${s.args['path']}${s.args['text'] ? `: ${s.args['text']}` : ''}); QEMU loads only modules of its own build, so a QEMU started before a package upgrade cannot load the new ones`,
+          ]
+        : []),
+      ...(d.module?.installed
+        ? [
+            `${d.profile} says ${d.module.file} is installed; on the host that printed this it is not (or not of the same build)`,
+          ]
+        : []),
     ],
     fixes: (s, d) => {
       const pkg = s.args['package'] || d.module?.package || 'the package that ships the module';
       return [
         `${d.install} ${pkg.split(' or ')[0]}`,
-        ...(s.said.kind === 'module-unloadable' ? [`${d.install.replace(/ install$/, ' reinstall')} ${pkg.split(' or ')[0]} (the same version as ${d.hypervisor}), then restart the QEMU processes started before the upgrade`] : []),
+        ...(s.said.kind === 'module-unloadable'
+          ? [
+              `${d.install.replace(/ install$/, ' reinstall')} ${pkg.split(' or ')[0]} (the same version as ${d.hypervisor}), then restart the QEMU processes started before the upgrade`,
+            ]
+          : []),
       ];
     },
   },
@@ -112,19 +142,31 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
   'file-not-found': {
     fixes: (s) => [
       CATALOG['file-not-found'].fix(s.args),
-      ...(s.args['backing'] ? [`the missing file is a backing file: qemu-img info --backing-chain ${s.args['image'] ?? 'IMAGE'} shows the chain; point it at the right file with qemu-img rebase -u -b NEW -F FMT ${s.args['image'] ?? 'IMAGE'}`] : []),
+      ...(s.args['backing']
+        ? [
+            `the missing file is a backing file: qemu-img info --backing-chain ${s.args['image'] ?? 'IMAGE'} shows the chain; point it at the right file with qemu-img rebase -u -b NEW -F FMT ${s.args['image'] ?? 'IMAGE'}`,
+          ]
+        : []),
     ],
   },
   'file-unreadable': {
     fixes: (s) => {
       const file = s.args['filename'] ?? 'FILE';
-      if (/lock/.test(s.args['text'] ?? '')) return [`another process has '${file}' open: stop it first; to look inside meanwhile: qemu-img info -U ${file}`];
-      if (/Permission denied/.test(s.args['text'] ?? '')) return [`check who QEMU runs as (libvirt: user and group in /etc/libvirt/qemu.conf) and the file's owner, mode and label: ls -lZ ${file}`];
+      if (/lock/.test(s.args['text'] ?? ''))
+        return [
+          `another process has '${file}' open: stop it first; to look inside meanwhile: qemu-img info -U ${file}`,
+        ];
+      if (/Permission denied/.test(s.args['text'] ?? ''))
+        return [
+          `check who QEMU runs as (libvirt: user and group in /etc/libvirt/qemu.conf) and the file's owner, mode and label: ls -lZ ${file}`,
+        ];
       return [CATALOG['file-unreadable'].fix(s.args)];
     },
   },
   'raw-probed': {
-    fixes: (s) => [`name the format: format=raw (-f raw for the tools, <driver name='qemu' type='raw'/> in libvirt) for ${s.args['filename'] ?? 'the image'}`],
+    fixes: (s) => [
+      `name the format: format=raw (-f raw for the tools, <driver name='qemu' type='raw'/> in libvirt) for ${s.args['filename'] ?? 'the image'}`,
+    ],
   },
 };
 

@@ -6,8 +6,20 @@ export type Severity = 'error' | 'warning' | 'info';
 
 /** The layer of the stack that decided. */
 export type Layer =
-  | 'availability' | 'module' | 'whitelist' | 'driver' | 'file' | 'device' | 'probe' | 'network' | 'input' | 'image'
-  | 'libvirt' | 'libguestfs' | 'virt-v2v' | 'nbdkit';
+  | 'availability'
+  | 'module'
+  | 'whitelist'
+  | 'driver'
+  | 'file'
+  | 'device'
+  | 'probe'
+  | 'network'
+  | 'input'
+  | 'image'
+  | 'libvirt'
+  | 'libguestfs'
+  | 'virt-v2v'
+  | 'nbdkit';
 
 /** Codes of the QEMU layers and of image files (their wording is in ./catalog.ts). */
 export const QEMU_CODES = Object.keys(QEMU_CATALOG) as Array<keyof typeof QEMU_CATALOG>;

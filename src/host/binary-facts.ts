@@ -37,7 +37,10 @@ function findModuleDir(rodata: Buffer): string | undefined {
   const at = rodata.indexOf(LOADER_MARKER);
   if (at < 0) return undefined;
   const after = rodata.toString('latin1', at, Math.min(rodata.length, at + WINDOW)).split('\0');
-  const before = rodata.toString('latin1', Math.max(0, at - WINDOW), at).split('\0').reverse();
+  const before = rodata
+    .toString('latin1', Math.max(0, at - WINDOW), at)
+    .split('\0')
+    .reverse();
   return after.find(isModuleDir) ?? before.find(isModuleDir);
 }
 
@@ -55,13 +58,20 @@ function findBindir(rodata: Buffer, moduleDir: string): string | undefined {
 export function readBinaryFacts(buf: Buffer): BinaryFacts {
   const elf = readElf(buf);
   const section = elf?.section('.rodata');
-  const rodata = section && section.offset + section.size <= buf.length ? buf.subarray(section.offset, section.offset + section.size) : buf;
+  const rodata =
+    section && section.offset + section.size <= buf.length
+      ? buf.subarray(section.offset, section.offset + section.size)
+      : buf;
   const moduleDir = findModuleDir(rodata);
   const bindir = moduleDir ? findBindir(rodata, moduleDir) : undefined;
   const stampAt = rodata.indexOf('qemu_stamp_');
-  const stamp = stampAt < 0 ? undefined : /^qemu_stamp_[0-9a-f]+/.exec(rodata.toString('latin1', stampAt, stampAt + 80))?.[0];
+  const stamp =
+    stampAt < 0 ? undefined : /^qemu_stamp_[0-9a-f]+/.exec(rodata.toString('latin1', stampAt, stampAt + 80))?.[0];
   // 7.2: "qemu: module %s%s not found, do you want to install %s package?"; 10.2: "... Perhaps you want to install ...".
-  const hintAt = [rodata.indexOf('not found, do you want to install'), rodata.indexOf('Perhaps you want to install')].find((i) => i >= 0);
+  const hintAt = [
+    rodata.indexOf('not found, do you want to install'),
+    rodata.indexOf('Perhaps you want to install'),
+  ].find((i) => i >= 0);
   const facts: BinaryFacts = {
     moduleLoader: rodata.includes(LOADER_MARKER),
     moduleUpgrades: rodata.includes('\0/var/run/qemu/%s\0'),
@@ -84,7 +94,11 @@ export function readBinaryFacts(buf: Buffer): BinaryFacts {
  * configured path; otherwise, when both the module dir and CONFIG_BINDIR share the prefix, the path is taken
  * relative to the directory the binary really runs from, so an installed tree still works after a move.
  */
-export function configuredModuleDir(facts: BinaryFacts, execDir: string, hasBundle: boolean): { dir: string; relocated: boolean } | undefined {
+export function configuredModuleDir(
+  facts: BinaryFacts,
+  execDir: string,
+  hasBundle: boolean,
+): { dir: string; relocated: boolean } | undefined {
   const { moduleDir, bindir } = facts;
   if (!moduleDir) return undefined;
   if (hasBundle) return { dir: `${execDir}/qemu-bundle${moduleDir}`, relocated: true };

@@ -16,7 +16,13 @@ export interface ModuleEntry {
   since?: { major: number; note: string };
 }
 
-const BLKIO_DRIVERS = ['io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa'];
+const BLKIO_DRIVERS = [
+  'io_uring',
+  'nvme-io_uring',
+  'virtio-blk-vfio-pci',
+  'virtio-blk-vhost-user',
+  'virtio-blk-vhost-vdpa',
+];
 
 /** block_driver_modules[] for a given QEMU version. */
 export function moduleTable(version: string): ModuleEntry[] {
@@ -34,20 +40,69 @@ export function moduleTable(version: string): ModuleEntry[] {
   // 7.2's block/blkio.c declares its drivers through a macro that module_block.py cannot read, so a
   // modular 7.2 has no table entry for it and cannot load it; 10.0.13 and 10.2 spell them out.
   if (major >= 8) {
-    table.push({ name: 'blkio', drivers: BLKIO_DRIVERS, library: /^libblkio/, since: { major: 8, note: 'blkio joined the module table after 7.2 (present in 10.0.13); 8.x and 9.x not checked' } });
+    table.push({
+      name: 'blkio',
+      drivers: BLKIO_DRIVERS,
+      library: /^libblkio/,
+      since: {
+        major: 8,
+        note: 'blkio joined the module table after 7.2 (present in 10.0.13); 8.x and 9.x not checked',
+      },
+    });
   }
   return table;
 }
 
 /** Every format_name QEMU 7.2 to 10.2 registers: what a whitelist array in .data may hold. */
 export const ALL_DRIVERS: readonly string[] = [
-  'qcow2', 'qcow', 'qed', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg',
-  'file', 'host_device', 'host_cdrom', 'nbd', 'http', 'https', 'ftp', 'ftps', 'gluster', 'iscsi', 'iser', 'nfs',
-  'ssh', 'rbd', 'nvme', 'null-co', 'null-aio', 'vvfat', 'blkdebug', 'blkverify', 'blklogwrites', 'blkreplay',
-  'compress', 'copy-before-write', 'copy-on-read', 'preallocate', 'replication', 'throttle', 'quorum',
-  'snapshot-access', ...BLKIO_DRIVERS,
+  'qcow2',
+  'qcow',
+  'qed',
+  'raw',
+  'vmdk',
+  'vpc',
+  'vhdx',
+  'vdi',
+  'parallels',
+  'luks',
+  'bochs',
+  'cloop',
+  'dmg',
+  'file',
+  'host_device',
+  'host_cdrom',
+  'nbd',
+  'http',
+  'https',
+  'ftp',
+  'ftps',
+  'gluster',
+  'iscsi',
+  'iser',
+  'nfs',
+  'ssh',
+  'rbd',
+  'nvme',
+  'null-co',
+  'null-aio',
+  'vvfat',
+  'blkdebug',
+  'blkverify',
+  'blklogwrites',
+  'blkreplay',
+  'compress',
+  'copy-before-write',
+  'copy-on-read',
+  'preallocate',
+  'replication',
+  'throttle',
+  'quorum',
+  'snapshot-access',
+  ...BLKIO_DRIVERS,
   // Older builds (and older RHEL whitelists) name these.
-  'sheepdog', 'vxhs', 'tftp',
+  'sheepdog',
+  'vxhs',
+  'tftp',
 ];
 
 export interface PackagingHints {
@@ -66,7 +121,10 @@ export function modulePackage(name: string, hints: PackagingHints): { package: s
     return { package: supplemental ? 'qemu-block-supplemental' : 'qemu-block-extra' };
   }
   if (hints.moduleDir?.endsWith('/qemu-kvm')) {
-    return { package: `qemu-kvm-block-${name}`, unconfirmed: 'package name follows the RHEL/Fedora qemu-kvm.spec naming; not read from rpm' };
+    return {
+      package: `qemu-kvm-block-${name}`,
+      unconfirmed: 'package name follows the RHEL/Fedora qemu-kvm.spec naming; not read from rpm',
+    };
   }
   return { package: 'unknown', unconfirmed: 'neither a Debian nor a RHEL module layout: the package is not known' };
 }

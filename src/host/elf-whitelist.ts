@@ -70,9 +70,12 @@ export function driverNameArrays(elf: Elf, drivers: ReadonlySet<string>): Pointe
   const data = elf.section('.data');
   if (!data) return [];
   const end = data.addr + data.size;
-  const slots = elf.type === 3
-    ? elf.relocatedSlots().filter((a) => a >= data.addr && a < end && (a - data.addr) % 8 === 0)
-    : Array.from({ length: Math.floor(data.size / 8) }, (_, i) => data.addr + i * 8).filter((a) => (elf.pointerAt(a) ?? 0) !== 0);
+  const slots =
+    elf.type === 3
+      ? elf.relocatedSlots().filter((a) => a >= data.addr && a < end && (a - data.addr) % 8 === 0)
+      : Array.from({ length: Math.floor(data.size / 8) }, (_, i) => data.addr + i * 8).filter(
+          (a) => (elf.pointerAt(a) ?? 0) !== 0,
+        );
   const arrays: PointerArray[] = [];
   let start = 0;
   for (let i = 0; i < slots.length; i++) {
@@ -83,7 +86,8 @@ export function driverNameArrays(elf: Elf, drivers: ReadonlySet<string>): Pointe
     start = i + 1;
     if (run.length < 2 || elf.pointerAt(here + 8) !== 0) continue;
     const names = run.map((a) => elf.stringAt(elf.pointerAt(a) ?? -1));
-    if (names.every((n): n is string => n !== undefined && drivers.has(n))) arrays.push({ addr: run[0] as number, names });
+    if (names.every((n): n is string => n !== undefined && drivers.has(n)))
+      arrays.push({ addr: run[0] as number, names });
   }
   return arrays;
 }
@@ -94,26 +98,40 @@ function fromDataScan(elf: Elf, options: RecoverOptions): RecoveredWhitelist {
   const arrays = driverNameArrays(elf, new Set(options.drivers));
   if (arrays.length === 0) return nothing('no .symtab, and .data holds no NULL-terminated array of driver names');
   const help = options.formatHelp;
-  if (!help) return nothing(`no .symtab; ${arrays.length} driver-name arrays in .data, but no format=help lines to tell rw from ro`);
+  if (!help)
+    return nothing(
+      `no .symtab; ${arrays.length} driver-name arrays in .data, but no format=help lines to tell rw from ro`,
+    );
   // format=help line 1 = rw ∩ built, line 2 = (rw ∪ ro) ∩ built (block.c bdrv_iterate_format).
   const line1 = new Set(help.readWrite);
   const line2 = new Set(help.readOnly);
   const onlyRo = new Set([...line2].filter((n) => !line1.has(n)));
-  const isRw = (a: PointerArray): boolean => subset(line1, new Set(a.names)) && a.names.every((n) => !line2.has(n) || line1.has(n));
+  const isRw = (a: PointerArray): boolean =>
+    subset(line1, new Set(a.names)) && a.names.every((n) => !line2.has(n) || line1.has(n));
   const isRo = (a: PointerArray): boolean => subset(onlyRo, new Set(a.names));
   const rwMatches = line1.size > 0 ? arrays.filter(isRw) : [];
   if (rwMatches.length > 1 || (line1.size > 0 && rwMatches.length === 0)) {
-    return nothing(`no .symtab; ${rwMatches.length} of ${arrays.length} driver-name arrays in .data match format=help line 1`);
+    return nothing(
+      `no .symtab; ${rwMatches.length} of ${arrays.length} driver-name arrays in .data match format=help line 1`,
+    );
   }
   const rw = rwMatches[0];
   const roMatches = onlyRo.size > 0 ? arrays.filter((a) => a !== rw && isRo(a)) : [];
   if (roMatches.length > 1 || (onlyRo.size > 0 && roMatches.length === 0)) {
-    return nothing(`no .symtab; ${roMatches.length} of ${arrays.length} driver-name arrays in .data match format=help line 2`);
+    return nothing(
+      `no .symtab; ${roMatches.length} of ${arrays.length} driver-name arrays in .data match format=help line 2`,
+    );
   }
   const ro = roMatches[0];
-  if (!rw && !ro) return nothing(`no .symtab; none of ${arrays.length} driver-name arrays in .data matches the format=help lines`);
+  if (!rw && !ro)
+    return nothing(`no .symtab; none of ${arrays.length} driver-name arrays in .data matches the format=help lines`);
   const where = [rw ? `rw at ${hex(rw.addr)}` : '', ro ? `ro at ${hex(ro.addr)}` : ''].filter(Boolean).join(', ');
-  return { rw: rw?.names ?? [], ro: ro?.names ?? [], method: 'data-scan', detail: `stripped: NULL-terminated driver-name arrays in .data (${where})` };
+  return {
+    rw: rw?.names ?? [],
+    ro: ro?.names ?? [],
+    method: 'data-scan',
+    detail: `stripped: NULL-terminated driver-name arrays in .data (${where})`,
+  };
 }
 
 export function recoverWhitelist(buf: Buffer, options: RecoverOptions): RecoveredWhitelist {

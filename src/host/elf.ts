@@ -85,8 +85,13 @@ export function readElf(buf: Buffer): Elf | undefined {
     };
   });
   const names = raw[shstrndx];
-  const sections: ElfSection[] = raw.map(({ nameOffset, ...s }) => ({ ...s, name: names ? cString(buf, names.offset + nameOffset) ?? '' : '' }));
-  const loaded = sections.filter((s) => s.flags & SHF_ALLOC && s.type !== SHT_NOBITS && s.addr !== 0 && s.offset + s.size <= buf.length);
+  const sections: ElfSection[] = raw.map(({ nameOffset, ...s }) => ({
+    ...s,
+    name: names ? (cString(buf, names.offset + nameOffset) ?? '') : '',
+  }));
+  const loaded = sections.filter(
+    (s) => s.flags & SHF_ALLOC && s.type !== SHT_NOBITS && s.addr !== 0 && s.offset + s.size <= buf.length,
+  );
 
   const offsetOf = (addr: number): number | undefined => {
     const s = loaded.find((c) => addr >= c.addr && addr < c.addr + c.size);

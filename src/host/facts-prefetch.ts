@@ -15,7 +15,10 @@ export class FactsPrefetch {
 
   /** `cwd`: the folder the names are relative to. */
   constructor(cwd: string) {
-    this.worker = new Worker(new URL('./facts-worker.js', import.meta.url), { workerData: { cwd }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker = new Worker(new URL('./facts-worker.js', import.meta.url), {
+      workerData: { cwd },
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     this.worker.on('message', ({ id, facts }: { id: number; facts: ImageFacts[] }) => {
       const names = this.asked.get(id) ?? [];
       this.asked.delete(id);

@@ -6,7 +6,9 @@ import { isLocalPath } from '../qemu/filename.js';
  * Memoised image facts for the filenames a plan names, read relative to the program's working directory. With
  * `format`, the header is that format's (a declared driver reads its own header even when probing says otherwise).
  */
-export function factsReader(cwd: string): (filename: string, literal?: boolean, format?: ProbeFormat) => ImageFacts | undefined {
+export function factsReader(
+  cwd: string,
+): (filename: string, literal?: boolean, format?: ProbeFormat) => ImageFacts | undefined {
   const cache = new Map<string, ImageFacts | undefined>();
   const read = (filename: string, format?: ProbeFormat): ImageFacts | undefined => {
     const key = `${format ?? ''}\0${filename}`;

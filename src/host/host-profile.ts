@@ -11,7 +11,16 @@ const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/qemu', '/usr/lib64/qemu-kvm', '/
 /** Bumped when inspect learns new facts, so that a cache written by an older blockgate is not used. */
 const INSPECT_REVISION = 2;
 /** Installing or upgrading libvirt, libguestfs, virt-v2v or nbdkit (or an nbdkit plugin) changes one of these. */
-const STACK_PATHS = ['/usr/sbin/libvirtd', '/usr/sbin/virtqemud', '/usr/bin/guestfish', '/usr/bin/virt-v2v', '/usr/sbin/nbdkit', '/usr/bin/nbdkit', '/usr/lib/x86_64-linux-gnu/nbdkit/plugins', '/usr/lib64/nbdkit/plugins'];
+const STACK_PATHS = [
+  '/usr/sbin/libvirtd',
+  '/usr/sbin/virtqemud',
+  '/usr/bin/guestfish',
+  '/usr/bin/virt-v2v',
+  '/usr/sbin/nbdkit',
+  '/usr/bin/nbdkit',
+  '/usr/lib/x86_64-linux-gnu/nbdkit/plugins',
+  '/usr/lib64/nbdkit/plugins',
+];
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env['BLOCKGATE_CACHE'] ?? join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'blockgate');
@@ -25,7 +34,9 @@ export async function hostProfile(env: NodeJS.ProcessEnv = process.env): Promise
   const { discoverHost, inspectBinaries } = await import('./inspect.js');
   const paths = await discoverHost(env);
   if (paths.length === 0) {
-    throw new InputError('no QEMU on this machine to inspect: check against a bundled profile with --profile NAME (`blockgate profiles` lists them)');
+    throw new InputError(
+      'no QEMU on this machine to inspect: check against a bundled profile with --profile NAME (`blockgate profiles` lists them)',
+    );
   }
   const file = join(cacheRoot(env), 'host', `${await cacheKey(paths, env)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -42,6 +53,13 @@ async function cacheKey(paths: string[], env: NodeJS.ProcessEnv): Promise<string
     const s = statSync(p);
     return [p, s.size, s.mtimeMs];
   });
-  const dirs = [env['QEMU_MODULE_DIR'], ...MODULE_DIRS, ...STACK_PATHS].filter((d): d is string => d !== undefined && existsSync(d)).map((d) => [d, statSync(d).mtimeMs]);
-  return createHash('sha256').update(JSON.stringify({ revision: INSPECT_REVISION, version: String(version.stdout).split('\n')[0], binaries, dirs })).digest('hex').slice(0, 32);
+  const dirs = [env['QEMU_MODULE_DIR'], ...MODULE_DIRS, ...STACK_PATHS]
+    .filter((d): d is string => d !== undefined && existsSync(d))
+    .map((d) => [d, statSync(d).mtimeMs]);
+  return createHash('sha256')
+    .update(
+      JSON.stringify({ revision: INSPECT_REVISION, version: String(version.stdout).split('\n')[0], binaries, dirs }),
+    )
+    .digest('hex')
+    .slice(0, 32);
 }

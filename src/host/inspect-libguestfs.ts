@@ -22,7 +22,10 @@ export function parseBackend(stdout: string): string | undefined {
 }
 
 /** Runs guestfish twice (no appliance is launched); undefined when guestfish is not installed or answers nothing usable. */
-export async function inspectLibguestfs(guestfish = 'guestfish', env: NodeJS.ProcessEnv = process.env): Promise<HostLibguestfs | undefined> {
+export async function inspectLibguestfs(
+  guestfish = 'guestfish',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HostLibguestfs | undefined> {
   const version = await execa(guestfish, ['--version'], { reject: false, env });
   const parsed = version.exitCode === 0 ? parseGuestfishVersion(version.stdout) : undefined;
   if (!parsed) return undefined;
@@ -34,7 +37,8 @@ export async function inspectLibguestfs(guestfish = 'guestfish', env: NodeJS.Pro
     version: parsed,
     backend: chosen || defaultBackend,
     defaultBackend,
-    source: `\`${guestfish} --version\` printed \`${version.stdout.trim()}\`; \`${guestfish} get-backend\` with LIBGUESTFS_BACKEND unset printed \`${defaultBackend}\``
-      + (chosen ? `; LIBGUESTFS_BACKEND=${chosen}` : ''),
+    source:
+      `\`${guestfish} --version\` printed \`${version.stdout.trim()}\`; \`${guestfish} get-backend\` with LIBGUESTFS_BACKEND unset printed \`${defaultBackend}\`` +
+      (chosen ? `; LIBGUESTFS_BACKEND=${chosen}` : ''),
   };
 }

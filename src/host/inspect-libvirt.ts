@@ -31,7 +31,11 @@ export function parseLibvirtVersion(output: string): LibvirtVersion | undefined 
 }
 
 /** The daemon that would start QEMU, asked first; the client's own version last (it may differ from the daemon's). */
-const COMMANDS: [string, string[]][] = [['libvirtd', ['--version']], ['virtqemud', ['--version']], ['virsh', ['--version']]];
+const COMMANDS: [string, string[]][] = [
+  ['libvirtd', ['--version']],
+  ['virtqemud', ['--version']],
+  ['virsh', ['--version']],
+];
 
 /** This machine's libvirt, from the first of libvirtd, virtqemud and virsh that answers; undefined when none is installed. */
 export async function inspectLibvirt(env: NodeJS.ProcessEnv = process.env): Promise<LibvirtFacts | undefined> {
@@ -39,7 +43,8 @@ export async function inspectLibvirt(env: NodeJS.ProcessEnv = process.env): Prom
     const run = await execa(program, args, { reject: false, timeout: 10_000, stdin: 'ignore', env });
     if (run.exitCode !== 0) continue;
     const parsed = parseLibvirtVersion(String(run.stdout));
-    if (parsed) return { version: parsed.libvirt, source: `\`${program} ${args.join(' ')}\` printed \`${parsed.line}\`` };
+    if (parsed)
+      return { version: parsed.libvirt, source: `\`${program} ${args.join(' ')}\` printed \`${parsed.line}\`` };
   }
   return undefined;
 }
@@ -48,16 +53,25 @@ export async function inspectLibvirt(env: NodeJS.ProcessEnv = process.env): Prom
  * The host profile for a domain XML: its <emulator> inspected (else this machine's QEMU), with this machine's libvirt.
  * libvirt starts QEMU with a cleared environment, so QEMU_MODULE_DIR is dropped: modules come from the build's own dir.
  */
-export async function libvirtHostProfile(emulator: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Profile> {
+export async function libvirtHostProfile(
+  emulator: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Profile> {
   const { existsSync } = await import('node:fs');
   if (emulator !== undefined && !existsSync(emulator)) {
-    throw new InputError(`the domain's <emulator> ${emulator} is not on this machine: check against a bundled profile with --profile NAME`);
+    throw new InputError(
+      `the domain's <emulator> ${emulator} is not on this machine: check against a bundled profile with --profile NAME`,
+    );
   }
   const { QEMU_MODULE_DIR: _dropped, ...qemuEnv } = env;
-  const profile = emulator !== undefined
-    ? (await (await import('./inspect.js')).inspectBinaries({ qemu: [emulator], env: qemuEnv })).profile
-    : await (await import('./host-profile.js')).hostProfile(env);
+  const profile =
+    emulator !== undefined
+      ? (await (await import('./inspect.js')).inspectBinaries({ qemu: [emulator], env: qemuEnv })).profile
+      : await (await import('./host-profile.js')).hostProfile(env);
   const libvirt = await inspectLibvirt(env);
-  if (!libvirt) throw new InputError('no libvirt on this machine (libvirtd, virtqemud or virsh): check against a bundled profile with --profile NAME');
+  if (!libvirt)
+    throw new InputError(
+      'no libvirt on this machine (libvirtd, virtqemud or virsh): check against a bundled profile with --profile NAME',
+    );
   return { ...profile, libvirt };
 }

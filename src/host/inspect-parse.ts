@@ -41,7 +41,8 @@ export function parseVersion(text: string): VersionInfo | undefined {
   const all = lines(text);
   for (const [index, line] of all.entries()) {
     const match = /\bversion (\d+\.\d+(?:\.\d+)?)\S*(?: \(([^)]*(?:\([^)]*\)[^)]*)*)\))?/.exec(line);
-    if (match) return { version: match[1] as string, package: (match[2] ?? '').trim(), line: index + 1, text: line.trim() };
+    if (match)
+      return { version: match[1] as string, package: (match[2] ?? '').trim(), line: index + 1, text: line.trim() };
   }
   return undefined;
 }
@@ -70,7 +71,11 @@ export function parseImgHelp(text: string): ImgHelp | undefined {
   const all = lines(text);
   const oneLine = all.findIndex((l) => l.startsWith('Supported formats:'));
   if (oneLine >= 0) {
-    return { formats: words((all[oneLine] as string).slice('Supported formats:'.length)), line: oneLine + 1, layout: 'one-line' };
+    return {
+      formats: words((all[oneLine] as string).slice('Supported formats:'.length)),
+      line: oneLine + 1,
+      layout: 'one-line',
+    };
   }
   const heading = all.findIndex((l) => /^Supported image formats:\s*$/.test(l));
   if (heading < 0) return undefined;

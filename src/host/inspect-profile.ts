@@ -55,7 +55,9 @@ export interface InspectObservations {
 /** Every name some program printed, each with where it was first seen. */
 function listedNames(o: InspectObservations): Map<string, string> {
   const listed = new Map<string, string>();
-  const add = (names: readonly string[], where: string): void => names.forEach((n) => listed.has(n) || listed.set(n, where));
+  const add = (names: readonly string[], where: string): void => {
+    for (const n of names) if (!listed.has(n)) listed.set(n, where);
+  };
   for (const s of o.systems) add(s.formatHelp.readOnly.formats, cite(s.formatHelpCommand, s.formatHelp.readOnly.line));
   if (o.img) add(o.img.help.formats, cite(o.img.helpCommand, o.img.help.line));
   return listed;
@@ -65,7 +67,8 @@ function listedNames(o: InspectObservations): Map<string, string> {
 function moduleSource(o: InspectObservations, file: string, found: ModuleLookup['found']): string {
   if (!found) return `${file} is in none of ${o.searchDirs.map((d) => `${d.dir} (${d.role})`).join(', ')}`;
   const at = `\`${found.path}\` (${found.role})`;
-  if (found.stampMatches === false) return `${at} lacks ${o.facts.stamp ?? 'the build stamp'}: QEMU refuses it ("Only modules from the same build can be loaded")`;
+  if (found.stampMatches === false)
+    return `${at} lacks ${o.facts.stamp ?? 'the build stamp'}: QEMU refuses it ("Only modules from the same build can be loaded")`;
   return found.stampMatches ? `${at}, built with this binary (${o.facts.stamp ?? ''})` : at;
 }
 
@@ -82,11 +85,23 @@ function moduleFacts(o: InspectObservations, entry: ModuleEntry, listed: Map<str
   const found = o.modules.find((m) => m.name === entry.name)?.found;
   if (!where && (!found || found.stampMatches === false)) return undefined;
   const file = `block-${entry.name}.so`;
-  const pkg = modulePackage(entry.name, { debian: isDebian(o), supplemental: o.facts.supplemental, moduleDir: o.facts.moduleDir });
+  const pkg = modulePackage(entry.name, {
+    debian: isDebian(o),
+    supplemental: o.facts.supplemental,
+    moduleDir: o.facts.moduleDir,
+  });
   let source = moduleSource(o, file, found);
   if (where) source += `; ${entry.drivers.filter((d) => listed.has(d)).join(', ')} listed by ${where}`;
-  const hidden = where ? undefined : 'no help output lists its drivers (the whitelist hides them); taken to be in the module table because the file is from this build';
-  const module: BlockModule = { file, package: pkg.package, drivers: entry.drivers, installed: found?.stampMatches !== false && found !== undefined, source };
+  const hidden = where
+    ? undefined
+    : 'no help output lists its drivers (the whitelist hides them); taken to be in the module table because the file is from this build';
+  const module: BlockModule = {
+    file,
+    package: pkg.package,
+    drivers: entry.drivers,
+    installed: found?.stampMatches !== false && found !== undefined,
+    source,
+  };
   if (entry.protocols) module.protocols = entry.protocols;
   return withUnconfirmed(module, joinNotes([pkg.unconfirmed, hidden, entry.since?.note]));
 }
@@ -98,11 +113,22 @@ function moduleFacts(o: InspectObservations, entry: ModuleEntry, listed: Map<str
 function otherBuilds(o: InspectObservations): SystemRun[] {
   const [primary, ...rest] = o.systems;
   const same = (a: string[], b: string[]): boolean => a.join(' ') === b.join(' ');
-  return primary ? rest.filter((s) => !same(s.formatHelp.readWrite.formats, primary.formatHelp.readWrite.formats)
-    || !same(s.formatHelp.readOnly.formats, primary.formatHelp.readOnly.formats)) : [];
+  return primary
+    ? rest.filter(
+        (s) =>
+          !same(s.formatHelp.readWrite.formats, primary.formatHelp.readWrite.formats) ||
+          !same(s.formatHelp.readOnly.formats, primary.formatHelp.readOnly.formats),
+      )
+    : [];
 }
 
-function driverFacts(o: InspectObservations, listed: Map<string, string>, modules: BlockModule[], whitelisted: boolean, tools: boolean): Profile['qemu']['drivers'] {
+function driverFacts(
+  o: InspectObservations,
+  listed: Map<string, string>,
+  modules: BlockModule[],
+  whitelisted: boolean,
+  tools: boolean,
+): Profile['qemu']['drivers'] {
   const fromModules = new Set(modules.flatMap((m) => m.drivers));
   const builtin = [...listed.keys()].filter((n) => !fromModules.has(n)).sort();
   const lists = [...new Set(listed.values())].join(' + ');
@@ -111,11 +137,16 @@ function driverFacts(o: InspectObservations, listed: Map<string, string>, module
     : `modular (\`${o.elfPath}\` has util/module.c's loader, QEMU_MODULE_DIR in .rodata; DT_NEEDED: ${o.facts.needed.filter((l) => /^lib(curl|ssh|rbd|iscsi|gfapi|nfs|blkio)/.test(l)).join(', ') || 'no block library'})`;
   const source = `${lists}, minus module drivers (${modules.map((m) => m.file).join(', ') || 'none'}); ${split}`;
   let unconfirmed: string | undefined;
-  if (whitelisted && tools) unconfirmed = 'qemu-img enforces the whitelist too, so no listing shows a built driver that is not whitelisted';
-  else if (whitelisted && !o.img) unconfirmed = 'only -drive format=help was read, and the whitelist filters it: built drivers that are not whitelisted are missing';
+  if (whitelisted && tools)
+    unconfirmed = 'qemu-img enforces the whitelist too, so no listing shows a built driver that is not whitelisted';
+  else if (whitelisted && !o.img)
+    unconfirmed =
+      'only -drive format=help was read, and the whitelist filters it: built drivers that are not whitelisted are missing';
   else if (whitelisted) unconfirmed = 'system-only drivers (blkreplay) that are not whitelisted appear in no listing';
   const others = otherBuilds(o).map((s) => `\`${s.formatHelpCommand}\``);
-  const otherNote = others.length ? `${others.join(', ')} list other formats: another build, not described here nor counted as a hypervisor` : undefined;
+  const otherNote = others.length
+    ? `${others.join(', ')} list other formats: another build, not described here nor counted as a hypervisor`
+    : undefined;
   return withUnconfirmed({ builtin, source }, joinNotes([unconfirmed, otherNote]));
 }
 
@@ -133,7 +164,9 @@ export function buildProfile(o: InspectObservations): Profile {
   const described = { ...o, systems: o.systems.filter((s) => !others.includes(s)) };
   const listed = listedNames(described);
   const whitelist = whitelistFacts(o, new Set(o.img?.help.formats ?? []));
-  const modules = moduleTable(version.version).map((e) => moduleFacts(o, e, listed)).filter((m): m is BlockModule => m !== undefined);
+  const modules = moduleTable(version.version)
+    .map((e) => moduleFacts(o, e, listed))
+    .filter((m): m is BlockModule => m !== undefined);
   const whitelisted = whitelist.rw.length + whitelist.ro.length > 0;
   const paths = [...o.systems.map((s) => s.path), ...(o.img ? [o.img.path] : [])];
   return {

@@ -11,9 +11,25 @@ import { inspectV2v } from './inspect-v2v.js';
 export type StackFacts = Pick<Profile, 'libvirt' | 'libguestfs' | 'virtV2v' | 'nbdkit'>;
 
 /** Every protocol some libguestfs version accepts (lib/drives.c guestfs_impl_add_drive_opts, 1.22 to 1.54). */
-const LIBGUESTFS_PROTOCOLS = ['ftp', 'ftps', 'gluster', 'http', 'https', 'iscsi', 'nbd', 'rbd', 'sheepdog', 'ssh', 'tftp'];
+const LIBGUESTFS_PROTOCOLS = [
+  'ftp',
+  'ftps',
+  'gluster',
+  'http',
+  'https',
+  'iscsi',
+  'nbd',
+  'rbd',
+  'sheepdog',
+  'ssh',
+  'tftp',
+];
 /** A URI per protocol that passes guestfish's own syntax checks, so only the protocol decides. */
-const PROBE_URI: Record<string, string> = { gluster: 'gluster://localhost/vol/x', iscsi: 'iscsi://localhost/iqn.2000-01.x:t/0', sheepdog: 'sheepdog://localhost:7000/x' };
+const PROBE_URI: Record<string, string> = {
+  gluster: 'gluster://localhost/vol/x',
+  iscsi: 'iscsi://localhost/iqn.2000-01.x:t/0',
+  sheepdog: 'sheepdog://localhost:7000/x',
+};
 const TIMEOUT_MS = 20_000;
 
 export async function inspectStack(env: NodeJS.ProcessEnv = process.env): Promise<StackFacts> {
@@ -34,11 +50,18 @@ export async function inspectStack(env: NodeJS.ProcessEnv = process.env): Promis
 async function inspectGuestfs(env: NodeJS.ProcessEnv): Promise<LibguestfsFacts | undefined> {
   const host = await inspectLibguestfs('guestfish', env);
   if (!host) return undefined;
-  const tried = await Promise.all(LIBGUESTFS_PROTOCOLS.map(async (protocol) => {
-    const uri = PROBE_URI[protocol] ?? `${protocol}://localhost/x`;
-    const run = await execa('guestfish', ['--format=raw', '-a', uri, 'exit'], { reject: false, timeout: TIMEOUT_MS, env, input: '' });
-    return /unknown protocol/.test(String(run.stderr)) ? undefined : protocol;
-  }));
+  const tried = await Promise.all(
+    LIBGUESTFS_PROTOCOLS.map(async (protocol) => {
+      const uri = PROBE_URI[protocol] ?? `${protocol}://localhost/x`;
+      const run = await execa('guestfish', ['--format=raw', '-a', uri, 'exit'], {
+        reject: false,
+        timeout: TIMEOUT_MS,
+        env,
+        input: '',
+      });
+      return /unknown protocol/.test(String(run.stderr)) ? undefined : protocol;
+    }),
+  );
   const protocols = ['file', ...tried.filter((p): p is string => p !== undefined)];
   return {
     version: host.version,

@@ -16,7 +16,10 @@ export function parseV2vVersion(text: string): string | undefined {
 
 /** `virt-v2v --machine-readable`: one feature a line; input:MODE and output:MODE name the modes the build has. */
 export function parseV2vFeatures(text: string): { features: string[]; inputs: string[]; outputs: string[] } {
-  const features = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const features = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const modes = (kind: string) => features.filter((f) => f.startsWith(`${kind}:`)).map((f) => f.slice(kind.length + 1));
   return { features, inputs: modes('input'), outputs: modes('output') };
 }
@@ -43,18 +46,28 @@ export interface V2vHostFacts {
 }
 
 /** Facts of the virt-v2v and nbdkit on PATH (or the binaries named); a missing program leaves its group out. */
-export async function inspectV2v(options: { virtV2v?: string; nbdkit?: string; env?: NodeJS.ProcessEnv } = {}): Promise<V2vHostFacts> {
+export async function inspectV2v(
+  options: { virtV2v?: string; nbdkit?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<V2vHostFacts> {
   const v2v = options.virtV2v ?? 'virt-v2v';
   const nbdkit = options.nbdkit ?? 'nbdkit';
-  const run = (file: string, args: string[]) => execa(file, args, { reject: false, timeout: TIMEOUT_MS, env: options.env ?? process.env, extendEnv: false });
-  const [version, features, dump] = await Promise.all([run(v2v, ['--version']), run(v2v, ['--machine-readable']), run(nbdkit, ['--dump-config'])]);
+  const run = (file: string, args: string[]) =>
+    execa(file, args, { reject: false, timeout: TIMEOUT_MS, env: options.env ?? process.env, extendEnv: false });
+  const [version, features, dump] = await Promise.all([
+    run(v2v, ['--version']),
+    run(v2v, ['--machine-readable']),
+    run(nbdkit, ['--dump-config']),
+  ]);
   const facts: V2vHostFacts = {};
   const v2vVersion = version.exitCode === 0 ? parseV2vVersion(String(version.stdout)) : undefined;
   if (v2vVersion !== undefined && features.exitCode === 0) {
     const { inputs, outputs } = parseV2vFeatures(String(features.stdout));
     const nbdcopy = await run('nbdcopy', ['--version']);
     facts.virtV2v = {
-      version: v2vVersion, inputs, outputs, nbdcopy: nbdcopy.exitCode === 0 ? 'installed' : 'missing',
+      version: v2vVersion,
+      inputs,
+      outputs,
+      nbdcopy: nbdcopy.exitCode === 0 ? 'installed' : 'missing',
       source: `\`${v2v} --version\` and \`${v2v} --machine-readable\`; \`nbdcopy --version\` ${nbdcopy.exitCode === 0 ? 'answered' : 'did not run'}`,
     };
   }

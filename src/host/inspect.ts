@@ -39,7 +39,13 @@ const FORMAT_HELP = ['-nodefaults', '-machine', 'none', '-display', 'none', '-dr
 // qemu-kvm exists only in RHEL-family builds; everyone else installs qemu-system-<arch>.
 const RHEL_QEMU_KVM = '/usr/libexec/qemu-kvm';
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
-const ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ppc64: 'ppc64', s390x: 's390x', riscv64: 'riscv64' };
+const ARCH: Record<string, string> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 const isFile = (path: string): boolean => existsSync(path) && statSync(path).isFile();
 
@@ -60,7 +66,8 @@ function onPath(env: NodeJS.ProcessEnv, match: (name: string) => boolean): strin
 /** A path as given, or a bare program name looked up on PATH. */
 function locate(program: string, env: NodeJS.ProcessEnv, what: string): string {
   const path = program.includes('/') ? program : onPath(env, (n) => n === program)[0];
-  if (path === undefined || !isFile(path)) throw new InputError(`${what} not found: ${program}; give an existing binary, ${HINT}`);
+  if (path === undefined || !isFile(path))
+    throw new InputError(`${what} not found: ${program}; give an existing binary, ${HINT}`);
   return path;
 }
 
@@ -69,7 +76,9 @@ async function discoverSystems(env: NodeJS.ProcessEnv): Promise<string[]> {
   const own = `qemu-system-${ARCH[process.arch] ?? process.arch}`;
   const candidates = [
     ...(isFile(RHEL_QEMU_KVM) ? [RHEL_QEMU_KVM] : []),
-    ...onPath(env, (n) => n.startsWith('qemu-system-')).sort((a, b) => Number(basename(b) === own) - Number(basename(a) === own)),
+    ...onPath(env, (n) => n.startsWith('qemu-system-')).sort(
+      (a, b) => Number(basename(b) === own) - Number(basename(a) === own),
+    ),
   ];
   const seen = new Set<string>();
   const unique: string[] = [];
@@ -83,10 +92,18 @@ async function discoverSystems(env: NodeJS.ProcessEnv): Promise<string[]> {
 
 async function run(path: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ command: string; stdout: string }> {
   const command = [path, ...args].join(' ');
-  const result = await execa(path, args, { reject: false, timeout: TIMEOUT_MS, env, extendEnv: false, stdin: 'ignore' });
+  const result = await execa(path, args, {
+    reject: false,
+    timeout: TIMEOUT_MS,
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+  });
   if (result.timedOut) throw new InputError(`\`${command}\` did not finish within ${TIMEOUT_MS / 1000} s`);
   if (result.exitCode !== 0 && result.stdout === '') {
-    const why = String(result.stderr || result.message).trim().split('\n')[0];
+    const why = String(result.stderr || result.message)
+      .trim()
+      .split('\n')[0];
     throw new InputError(`\`${command}\` failed: ${why}; is it a QEMU binary? ${HINT}`);
   }
   return { command, stdout: String(result.stdout) };
@@ -106,36 +123,57 @@ async function inspectImg(path: string, env: NodeJS.ProcessEnv): Promise<ImgRun>
   const [versionRun, helpRun] = await Promise.all([run(path, ['--version'], env), run(path, ['--help'], env)]);
   const help = parseImgHelp(helpRun.stdout);
   if (!help) throw new InputError(`\`${helpRun.command}\` printed no "Supported formats" list; ${HINT}`);
-  return { path, version: parseVersion(versionRun.stdout), versionCommand: versionRun.command, help, helpCommand: helpRun.command };
+  return {
+    path,
+    version: parseVersion(versionRun.stdout),
+    versionCommand: versionRun.command,
+    help,
+    helpCommand: helpRun.command,
+  };
 }
 
 /** QEMU's module search order (util/module.c module_load, 7.2 and 10.2), with --module-dir standing in for the configured dir. */
-async function searchDirs(elfPath: string, facts: BinaryFacts, options: InspectOptions, env: NodeJS.ProcessEnv, pkgversion: string): Promise<SearchDir[]> {
+async function searchDirs(
+  elfPath: string,
+  facts: BinaryFacts,
+  options: InspectOptions,
+  env: NodeJS.ProcessEnv,
+  pkgversion: string,
+): Promise<SearchDir[]> {
   if (!facts.moduleLoader) return [];
   const dirs: SearchDir[] = [];
   if (env.QEMU_MODULE_DIR) dirs.push({ dir: env.QEMU_MODULE_DIR, role: 'QEMU_MODULE_DIR' });
   if (options.moduleDir) {
-    dirs.push({ dir: options.moduleDir, role: `--module-dir, standing in for the configured ${facts.moduleDir ?? 'module dir'}` });
+    dirs.push({
+      dir: options.moduleDir,
+      role: `--module-dir, standing in for the configured ${facts.moduleDir ?? 'module dir'}`,
+    });
   } else {
     const execDir = dirname(await realpath(elfPath));
     const configured = configuredModuleDir(facts, execDir, existsSync(join(execDir, 'qemu-bundle')));
     if (configured) {
       const how = configured.relocated ? `, relocated next to the binary (CONFIG_BINDIR ${facts.bindir ?? '?'})` : '';
-      dirs.push({ dir: configured.dir, role: `configured module dir: CONFIG_QEMU_MODDIR ${facts.moduleDir ?? ''} read from the binary${how}` });
+      dirs.push({
+        dir: configured.dir,
+        role: `configured module dir: CONFIG_QEMU_MODDIR ${facts.moduleDir ?? ''} read from the binary${how}`,
+      });
     }
   }
   // --enable-module-upgrades: g_strcanon(QEMU_PKGVERSION, "A-Za-z0-9+-.~", '_').
-  if (facts.moduleUpgrades && pkgversion) dirs.push({ dir: `/var/run/qemu/${pkgversion.replace(/[^A-Za-z0-9+\-.~]/g, '_')}`, role: 'module upgrades' });
+  if (facts.moduleUpgrades && pkgversion)
+    dirs.push({ dir: `/var/run/qemu/${pkgversion.replace(/[^A-Za-z0-9+\-.~]/g, '_')}`, role: 'module upgrades' });
   return dirs;
 }
 
 async function lookupModules(names: string[], dirs: SearchDir[], stamp: string | undefined): Promise<ModuleLookup[]> {
-  return Promise.all(names.map(async (name) => {
-    const hit = dirs.map((d) => ({ ...d, path: join(d.dir, `block-${name}.so`) })).find((d) => existsSync(d.path));
-    if (!hit) return { name };
-    const stampMatches = stamp === undefined ? undefined : (await readFile(hit.path)).includes(stamp);
-    return { name, found: { path: hit.path, role: hit.role, stampMatches } };
-  }));
+  return Promise.all(
+    names.map(async (name) => {
+      const hit = dirs.map((d) => ({ ...d, path: join(d.dir, `block-${name}.so`) })).find((d) => existsSync(d.path));
+      if (!hit) return { name };
+      const stampMatches = stamp === undefined ? undefined : (await readFile(hit.path)).includes(stamp);
+      return { name, found: { path: hit.path, role: hit.role, stampMatches } };
+    }),
+  );
 }
 
 /**
@@ -148,7 +186,9 @@ async function firstElf(paths: string[]): Promise<{ path: string; buf: Buffer }>
     const buf = await readFile(path);
     if (buf.subarray(0, 4).equals(ELF_MAGIC)) return { path, buf };
   }
-  throw new InputError(`none of ${paths.join(', ')} is an ELF binary; name the real QEMU binaries with --qemu/--qemu-img, ${HINT}`);
+  throw new InputError(
+    `none of ${paths.join(', ')} is an ELF binary; name the real QEMU binaries with --qemu/--qemu-img, ${HINT}`,
+  );
 }
 
 function described(path: string, version: string | undefined): InspectedBinary {
@@ -156,17 +196,30 @@ function described(path: string, version: string | undefined): InspectedBinary {
   return { path, size: stat.size, mtimeMs: stat.mtimeMs, version: version ?? 'unknown' };
 }
 
-export async function inspectBinaries(options: InspectOptions = {}): Promise<{ profile: Profile; binaries: InspectedBinary[] }> {
+export async function inspectBinaries(
+  options: InspectOptions = {},
+): Promise<{ profile: Profile; binaries: InspectedBinary[] }> {
   const env = options.env ?? process.env;
   // Name one binary and only that build is inspected: another build's qemu-img or qemu-system must not mix in.
   const named = Boolean(options.qemu?.length) || options.qemuImg !== undefined;
-  const systemPaths = options.qemu?.length ? options.qemu.map((q) => locate(q, env, 'QEMU binary')) : named ? [] : await discoverSystems(env);
+  const systemPaths = options.qemu?.length
+    ? options.qemu.map((q) => locate(q, env, 'QEMU binary'))
+    : named
+      ? []
+      : await discoverSystems(env);
   const sibling = systemPaths[0] ? join(dirname(systemPaths[0]), 'qemu-img') : undefined;
-  const imgPath = options.qemuImg !== undefined ? locate(options.qemuImg, env, 'qemu-img')
-    : sibling && isFile(sibling) ? sibling
-    : named ? undefined : onPath(env, (n) => n === 'qemu-img')[0];
+  const imgPath =
+    options.qemuImg !== undefined
+      ? locate(options.qemuImg, env, 'qemu-img')
+      : sibling && isFile(sibling)
+        ? sibling
+        : named
+          ? undefined
+          : onPath(env, (n) => n === 'qemu-img')[0];
   if (systemPaths.length === 0 && imgPath === undefined) {
-    throw new InputError(`no QEMU found: neither ${RHEL_QEMU_KVM} nor qemu-system-* or qemu-img on PATH; name them with --qemu/--qemu-img, ${HINT}`);
+    throw new InputError(
+      `no QEMU found: neither ${RHEL_QEMU_KVM} nor qemu-system-* or qemu-img on PATH; name them with --qemu/--qemu-img, ${HINT}`,
+    );
   }
   const [systems, img, elf] = await Promise.all([
     Promise.all(systemPaths.map((p) => inspectSystem(p, env))),
@@ -178,15 +231,24 @@ export async function inspectBinaries(options: InspectOptions = {}): Promise<{ p
   const version = primary?.version ?? img?.version;
   if (!version) throw new InputError(`\`${img?.versionCommand ?? elfPath}\` printed no QEMU version; ${HINT}`);
   const listed = [...(primary?.formatHelp.readOnly.formats ?? []), ...(img?.help.formats ?? [])];
-  const formatHelp = primary ? { readWrite: primary.formatHelp.readWrite.formats, readOnly: primary.formatHelp.readOnly.formats } : undefined;
+  const formatHelp = primary
+    ? { readWrite: primary.formatHelp.readWrite.formats, readOnly: primary.formatHelp.readOnly.formats }
+    : undefined;
   const whitelist = recoverWhitelist(buf, { drivers: [...new Set([...ALL_DRIVERS, ...listed])], formatHelp });
   const facts = readBinaryFacts(buf);
   const dirs = await searchDirs(elfPath, facts, options, env, version.package);
-  const modules = await lookupModules(moduleTable(version.version).map((m) => m.name), dirs, facts.stamp);
+  const modules = await lookupModules(
+    moduleTable(version.version).map((m) => m.name),
+    dirs,
+    facts.stamp,
+  );
   const qemuProfile = buildProfile({ systems, img, elfPath, facts, whitelist, searchDirs: dirs, modules });
   // This host's own stack: the layers above QEMU belong with its QEMU, not with a build named on the command line.
   const profile = named ? qemuProfile : { ...qemuProfile, ...(await inspectStack(env)) };
-  const binaries = [...systems.map((s) => described(s.path, s.version.version)), ...(img ? [described(img.path, img.version?.version)] : [])];
+  const binaries = [
+    ...systems.map((s) => described(s.path, s.version.version)),
+    ...(img ? [described(img.path, img.version?.version)] : []),
+  ];
   return { profile, binaries };
 }
 

@@ -65,13 +65,24 @@ export function judgeImage(path: string, cwd: string, profile: Profile, options:
   const files = new FileGuard(cwd, root, top, where, options, cache.facts, cache.named);
   const declared = options.format !== undefined && isImageFormat(options.format) ? options.format : undefined;
   // The top opens with the declared format, as format= makes QEMU open it; below it, as the chain reader asks.
-  const read = (name: string, format?: string) => files.read(name, format ?? (declared && files.full(name) === top ? declared : undefined));
+  const read = (name: string, format?: string) =>
+    files.read(name, format ?? (declared && files.full(name) === top ? declared : undefined));
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   const chain = explainStop(readChain(path, read, { maxDepth }), files, root);
-  const findings = imageFindings(chain, { nodes: nodeFacts(chain, files), realPaths: realPaths(chain, cwd, where), ...(options.format ? { declaredFormat: options.format } : {}) },
-    { maxDepth, cwd, root, qemuVersion: profile.qemu.version });
+  const findings = imageFindings(
+    chain,
+    {
+      nodes: nodeFacts(chain, files),
+      realPaths: realPaths(chain, cwd, where),
+      ...(options.format ? { declaredFormat: options.format } : {}),
+    },
+    { maxDepth, cwd, root, qemuVersion: profile.qemu.version },
+  );
   const command = hypervisorCommand(path, profile, options.format);
-  const check = evaluate(planCommand(command, profile, (name) => files.read(name)), profile);
+  const check = evaluate(
+    planCommand(command, profile, (name) => files.read(name)),
+    profile,
+  );
   // A scan meets each image once as the image judged; only files that others' chains name are worth keeping.
   if (!cache.named.has(top)) cache.facts.delete(top);
   return { path, chain, command, check, findings };
@@ -174,9 +185,11 @@ class FileGuard {
   }
 }
 
-
 function inside(file: string, folder: string): boolean {
-  return file === folder || (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47 /* / */));
+  return (
+    file === folder ||
+    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47) /* / */)
+  );
 }
 
 /**

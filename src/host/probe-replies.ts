@@ -29,7 +29,8 @@ export function classifyProbeReply(driver: string, reply: QmpReply): { outcome: 
 
 // QAPI validation (qapi/qobject-input-visitor.c) runs before any block code: such an error says
 // nothing about the driver, only that the schema of this QEMU differs from what we sent.
-const QAPI_REJECTION = /^(Parameter '[^']*' (is missing|is unexpected|does not accept value|expects)|Invalid parameter)/;
+const QAPI_REJECTION =
+  /^(Parameter '[^']*' (is missing|is unexpected|does not accept value|expects)|Invalid parameter)/;
 
 export function isQapiRejection(reply: QmpReply): boolean {
   return 'error' in reply && QAPI_REJECTION.test(reply.error.desc);

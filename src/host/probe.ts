@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { QmpClosedError, QmpSession, type QmpReply } from './qmp.js';
 import { ProbeError } from './probe-error.js';
-import { CREATABLE, FORMATS, OVER_CHILDREN, PROBE_DRIVERS, driverOptions, type Json, type Setup } from './probe-drivers.js';
+import {
+  CREATABLE,
+  FORMATS,
+  OVER_CHILDREN,
+  PROBE_DRIVERS,
+  driverOptions,
+  type Json,
+  type Setup,
+} from './probe-drivers.js';
 import { dottedOptions, hmpReply, isQapiRejection, classifyProbeReply, type ProbeOutcome } from './probe-replies.js';
 
 export { ProbeError } from './probe-error.js';
@@ -118,7 +126,8 @@ async function bases(p: Prober, drivers: string[], dir: string): Promise<Setup> 
   const setup: Setup = { dir, fileNode: {}, base: ['', ''] };
   for (const driver of drivers.filter((d) => FORMATS.includes(d))) {
     const node = await baseNode(p, `bg-file-${driver}`, 'file', { filename: join(dir, `t.${driver}`) });
-    if (node === undefined) throw new ProbeError(`cannot open a 'file' node on this build, so no format can be probed (${p.where()})`);
+    if (node === undefined)
+      throw new ProbeError(`cannot open a 'file' node on this build, so no format can be probed (${p.where()})`);
     setup.fileNode[driver] = node;
   }
   if (!drivers.some((d) => OVER_CHILDREN.includes(d))) return setup;
@@ -146,14 +155,20 @@ async function makeImages(dir: string, formats: string[], qemuImgs: string[], en
   const raw = Buffer.alloc(64 * 1024);
   await Promise.all(['f.raw', 'b0.raw', 'b1.raw'].map((name) => writeFile(join(dir, name), raw)));
   await mkdir(join(dir, 'vvfat'));
-  await Promise.all(formats.map(async (format) => {
-    const path = join(dir, `t.${format}`);
-    for (const qemuImg of CREATABLE.includes(format) ? qemuImgs : []) {
-      const run = await execa(qemuImg, ['create', '-q', '-f', format, path, '1M'], { env, reject: false, timeout: 20_000 });
-      if (run.exitCode === 0) return;
-    }
-    await writeFile(path, raw);
-  }));
+  await Promise.all(
+    formats.map(async (format) => {
+      const path = join(dir, `t.${format}`);
+      for (const qemuImg of CREATABLE.includes(format) ? qemuImgs : []) {
+        const run = await execa(qemuImg, ['create', '-q', '-f', format, path, '1M'], {
+          env,
+          reject: false,
+          timeout: 20_000,
+        });
+        if (run.exitCode === 0) return;
+      }
+      await writeFile(path, raw);
+    }),
+  );
 }
 
 function versionOf(greeting: Json): string {
@@ -168,7 +183,12 @@ export async function probeBuild(options: ProbeOptions): Promise<ProbeReport> {
   if (options.moduleDir !== undefined) env.QEMU_MODULE_DIR = options.moduleDir;
   const dir = await mkdtemp(join(tmpdir(), 'blockgate-probe-'));
   try {
-    await makeImages(dir, drivers.filter((d) => FORMATS.includes(d)), qemuImgFor(options), env);
+    await makeImages(
+      dir,
+      drivers.filter((d) => FORMATS.includes(d)),
+      qemuImgFor(options),
+      env,
+    );
     const args = ['-machine', 'none', '-display', 'none', '-nodefaults', '-S', '-qmp', 'stdio'];
     const session = QmpSession.start(options.qemu, args, { cwd: dir, env, timeoutMs: options.timeoutMs ?? 60_000 });
     const prober = new Prober(session, options.onReply);

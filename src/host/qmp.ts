@@ -142,8 +142,7 @@ export class QmpSession {
 
   private receive(chunk: string): void {
     this.pending += chunk;
-    let newline: number;
-    while ((newline = this.pending.indexOf('\n')) >= 0) {
+    for (let newline = this.pending.indexOf('\n'); newline >= 0; newline = this.pending.indexOf('\n')) {
       const line = this.pending.slice(0, newline).trim();
       this.pending = this.pending.slice(newline + 1);
       if (line === '') continue;

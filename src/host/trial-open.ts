@@ -5,12 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  parseNamedBlockNodes,
-  parseQueryBlock,
-  type BlockDevice,
-  type OpenedNode,
-} from './qmp-parse.js';
+import { parseNamedBlockNodes, parseQueryBlock, type BlockDevice, type OpenedNode } from './qmp-parse.js';
 import { QmpClosedError, QmpSession } from './qmp.js';
 
 export interface TrialOptions {
@@ -87,11 +82,7 @@ export function harmlessCommand(args: readonly string[]): string[] {
   return command;
 }
 
-export async function trialOpen(
-  program: string,
-  args: readonly string[],
-  options: TrialOptions,
-): Promise<TrialResult> {
+export async function trialOpen(program: string, args: readonly string[], options: TrialOptions): Promise<TrialResult> {
   const logDir = options.trace ? await mkdtemp(join(tmpdir(), 'blockgate-trace-')) : undefined;
   const logFile = logDir === undefined ? undefined : join(logDir, 'trace.log');
   // The log backend writes trace events to stderr unless -D names a file; a file keeps stderr

@@ -7,10 +7,8 @@ export const u16le = (b: Uint8Array, o: number): number => at(b, o) | (at(b, o +
 export const u16be = (b: Uint8Array, o: number): number => (at(b, o) << 8) | at(b, o + 1);
 export const u32le = (b: Uint8Array, o: number): number => (u16le(b, o) + u16le(b, o + 2) * 0x10000) >>> 0;
 export const u32be = (b: Uint8Array, o: number): number => (u16be(b, o) * 0x10000 + u16be(b, o + 2)) >>> 0;
-export const u64le = (b: Uint8Array, o: number): bigint =>
-  (BigInt(u32le(b, o + 4)) << 32n) | BigInt(u32le(b, o));
-export const u64be = (b: Uint8Array, o: number): bigint =>
-  (BigInt(u32be(b, o)) << 32n) | BigInt(u32be(b, o + 4));
+export const u64le = (b: Uint8Array, o: number): bigint => (BigInt(u32le(b, o + 4)) << 32n) | BigInt(u32le(b, o));
+export const u64be = (b: Uint8Array, o: number): bigint => (BigInt(u32be(b, o)) << 32n) | BigInt(u32be(b, o + 4));
 
 /** A bigint as a number when it is exactly representable, else undefined. */
 export function safeNumber(n: bigint): number | undefined {

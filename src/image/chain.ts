@@ -75,13 +75,16 @@ function openImage(name: string, format: string | undefined, read: ReadFacts): O
 
 /** The protocol driver alone: bdrv_getlength counts whole sectors (7.2 block.c:5815), so 1000 bytes are 1024. */
 function fileNode(filename: string, size: number | undefined): ChainNode {
-  return size === undefined ? { filename, format: 'file' } : { filename, format: 'file', virtualSize: Math.ceil(size / 512) * 512 };
+  return size === undefined
+    ? { filename, format: 'file' }
+    : { filename, format: 'file', virtualSize: Math.ceil(size / 512) * 512 };
 }
 
 /** What file-posix says when the file itself cannot be opened (raw_open_common, 7.2 file-posix.c). */
 function refusal(name: string, filename: string, facts: ImageFacts): Opened | undefined {
   if (facts.error) return { error: `Could not open '${name}': Could not open '${filename}': ${facts.error}` };
-  if (!facts.exists) return { error: `Could not open '${name}': Could not open '${filename}': No such file or directory` };
+  if (!facts.exists)
+    return { error: `Could not open '${name}': Could not open '${filename}': No such file or directory` };
   if (facts.kind === 'directory' || facts.kind === 'other') {
     return { error: `Could not open '${name}': 'file' driver requires '${filename}' to be a regular file` };
   }
@@ -105,5 +108,3 @@ function nodeFromHeader(filename: string, header: ImageHeader): ChainNode {
   if (header.encrypted) node.encrypted = true;
   return node;
 }
-
-

@@ -18,7 +18,19 @@ export const PROBE_BUF_SIZE = 512;
  * and qed beat vdi, dmg beats cloop.
  */
 export const PROBE_ORDER: readonly ProbeFormat[] = [
-  'parallels', 'qed', 'dmg', 'bochs', 'cloop', 'vdi', 'qcow', 'vpc', 'vmdk', 'vhdx', 'raw', 'qcow2', 'luks',
+  'parallels',
+  'qed',
+  'dmg',
+  'bochs',
+  'cloop',
+  'vdi',
+  'qcow',
+  'vpc',
+  'vmdk',
+  'vhdx',
+  'raw',
+  'qcow2',
+  'luks',
 ];
 
 /**

@@ -82,7 +82,10 @@ export function descriptorExtents(filename: string, opened: readonly string[]): 
  * program name (error_report prefixes the basename of argv[0]), else the last line.
  */
 export function qemuImgErrorLine(stderr: string, program = 'qemu-img'): string {
-  const lines = stderr.split('\n').map((line) => line.trimEnd()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter(Boolean);
   const prefix = `${program.slice(program.lastIndexOf('/') + 1)}: `;
   const reported = lines.filter((line) => line.startsWith(prefix));
   const line = reported.at(-1) ?? lines.at(-1) ?? '';

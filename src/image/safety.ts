@@ -13,11 +13,24 @@ import { hasProtocol } from '../qemu/filename.js';
 import { refusalText } from './header.js';
 
 export const IMAGE_FINDING_CODES = [
-  'image-format-probed', 'image-format-ambiguous',
-  'backing-absolute', 'backing-outside-folder', 'backing-device', 'backing-url', 'backing-json', 'backing-format-missing',
-  'data-file-absolute', 'data-file-outside-folder', 'data-file-device', 'data-file-url',
-  'extent-outside-folder', 'extent-device',
-  'backing-loop', 'chain-too-deep', 'header-field-out-of-range', 'file-unreadable',
+  'image-format-probed',
+  'image-format-ambiguous',
+  'backing-absolute',
+  'backing-outside-folder',
+  'backing-device',
+  'backing-url',
+  'backing-json',
+  'backing-format-missing',
+  'data-file-absolute',
+  'data-file-outside-folder',
+  'data-file-device',
+  'data-file-url',
+  'extent-outside-folder',
+  'extent-device',
+  'backing-loop',
+  'chain-too-deep',
+  'header-field-out-of-range',
+  'file-unreadable',
 ] as const;
 
 export type ImageFindingCode = (typeof IMAGE_FINDING_CODES)[number];
@@ -62,7 +75,12 @@ interface Ctx {
 
 export function imageFindings(chain: ImageChain, facts: SafetyFacts, options: SafetyOptions): ImageFinding[] {
   const cwd = options.cwd ?? '/';
-  const root = options.root === undefined ? path.dirname(path.resolve(cwd, chain.path)) : path.isAbsolute(options.root) ? options.root : path.resolve(cwd, options.root);
+  const root =
+    options.root === undefined
+      ? path.dirname(path.resolve(cwd, chain.path))
+      : path.isAbsolute(options.root)
+        ? options.root
+        : path.resolve(cwd, options.root);
   const ctx: Ctx = { cwd, root, options, facts };
   if (chain.chain.length === 0) return stopFindings(chain.path, ctx, chain.error ?? 'not read');
   const nodes = chain.chain;
@@ -71,16 +89,22 @@ export function imageFindings(chain: ImageChain, facts: SafetyFacts, options: Sa
   nodes.forEach((node, i) => {
     out.push(...formatFindings(node, i === 0 ? facts.declaredFormat : nodes[i - 1]?.backingFormat, i, ctx));
     out.push(...nodeFindings(node, fulls[i] ?? node.filename, ctx));
-    if (node.backingFile !== undefined && !node.backingFormat) out.push(backingFormatFinding(node, nodes[i + 1], libvirtPath(nodes, i, fulls)));
+    if (node.backingFile !== undefined && !node.backingFormat)
+      out.push(backingFormatFinding(node, nodes[i + 1], libvirtPath(nodes, i, fulls)));
   });
   out.push(...chainEndFindings(nodes, fulls, ctx));
   return out;
 }
 
-const finding = (code: ImageFindingCode, severity: Severity, node: string | undefined, args: Record<string, string>): ImageFinding =>
-  ({ code, severity, ...(node !== undefined ? { node } : {}), args });
+const finding = (
+  code: ImageFindingCode,
+  severity: Severity,
+  node: string | undefined,
+  args: Record<string, string>,
+): ImageFinding => ({ code, severity, ...(node !== undefined ? { node } : {}), args });
 
-const unreadable = (filename: string, text: string): ImageFinding => finding('file-unreadable', 'error', filename, { filename, text });
+const unreadable = (filename: string, text: string): ImageFinding =>
+  finding('file-unreadable', 'error', filename, { filename, text });
 
 /** The file a chain stopped at (the top, or a backing file): it could not be read, or its header is refused. */
 function stopFindings(filename: string, ctx: Ctx, fallback?: string): ImageFinding[] {
@@ -97,14 +121,26 @@ function headerFindings(filename: string, facts: NodeFacts | undefined): ImageFi
   if (!header) return [];
   const refused = refusalText(header, filename);
   return [
-    ...(refused !== undefined ? [finding('header-field-out-of-range', 'error', filename, { format: header.format, text: refused })] : []),
-    ...header.notes.map((text) => finding('header-field-out-of-range', 'warning', filename, { format: header.format, text })),
+    ...(refused !== undefined
+      ? [finding('header-field-out-of-range', 'error', filename, { format: header.format, text: refused })]
+      : []),
+    ...header.notes.map((text) =>
+      finding('header-field-out-of-range', 'warning', filename, { format: header.format, text }),
+    ),
   ];
 }
 
 /** Extensions that say which format a file is meant to be; ".img" says nothing (cloud images are qcow2). */
 const EXTENSION_FORMATS: Record<string, string> = {
-  '.raw': 'raw', '.iso': 'raw', '.qcow2': 'qcow2', '.qcow': 'qcow', '.vmdk': 'vmdk', '.vdi': 'vdi', '.vhd': 'vpc', '.vhdx': 'vhdx', '.qed': 'qed',
+  '.raw': 'raw',
+  '.iso': 'raw',
+  '.qcow2': 'qcow2',
+  '.qcow': 'qcow',
+  '.vmdk': 'vmdk',
+  '.vdi': 'vdi',
+  '.vhd': 'vpc',
+  '.vhdx': 'vhdx',
+  '.qed': 'qed',
 };
 
 function formatFindings(node: ChainNode, expected: string | undefined, index: number, ctx: Ctx): ImageFinding[] {
@@ -113,15 +149,39 @@ function formatFindings(node: ChainNode, expected: string | undefined, index: nu
   const winner = headers[0];
   const out: ImageFinding[] = [];
   if (index === 0 && expected === undefined) {
-    out.push(finding('image-format-probed', 'info', node.filename, { format: node.format, alternatives: headers.join(', ') }));
+    out.push(
+      finding('image-format-probed', 'info', node.filename, { format: node.format, alternatives: headers.join(', ') }),
+    );
   }
-  const byName = winner && index === 0 && expected === undefined ? EXTENSION_FORMATS[path.extname(node.filename).toLowerCase()] : undefined;
+  const byName =
+    winner && index === 0 && expected === undefined
+      ? EXTENSION_FORMATS[path.extname(node.filename).toLowerCase()]
+      : undefined;
   const claimed = expected ?? byName;
-  const claimedBy = expected === undefined ? 'file name' : index === 0 ? 'declared format' : 'backing format recorded in the parent image';
+  const claimedBy =
+    expected === undefined
+      ? 'file name'
+      : index === 0
+        ? 'declared format'
+        : 'backing format recorded in the parent image';
   if (headers.length > 1) {
-    out.push(finding('image-format-ambiguous', 'error', node.filename, { formats: headers.join(', '), probed: winner ?? '', expected: claimed ?? '', expectedBy: claimed ? claimedBy : '' }));
+    out.push(
+      finding('image-format-ambiguous', 'error', node.filename, {
+        formats: headers.join(', '),
+        probed: winner ?? '',
+        expected: claimed ?? '',
+        expectedBy: claimed ? claimedBy : '',
+      }),
+    );
   } else if (winner && claimed && winner !== claimed) {
-    out.push(finding('image-format-ambiguous', byName ? 'warning' : 'error', node.filename, { formats: winner, probed: winner, expected: claimed, expectedBy: claimedBy }));
+    out.push(
+      finding('image-format-ambiguous', byName ? 'warning' : 'error', node.filename, {
+        formats: winner,
+        probed: winner,
+        expected: claimed,
+        expectedBy: claimedBy,
+      }),
+    );
   }
   return out;
 }
@@ -129,7 +189,15 @@ function formatFindings(node: ChainNode, expected: string | undefined, index: nu
 function nodeFindings(node: ChainNode, full: string, ctx: Ctx): ImageFinding[] {
   const facts = ctx.facts.nodes.get(node.filename);
   const dir = path.dirname(full);
-  if (!facts?.error && !facts?.header?.refusal && !facts?.header?.notes.length && node.backingFile === undefined && node.dataFile === undefined && !node.extents?.length) return [];
+  if (
+    !facts?.error &&
+    !facts?.header?.refusal &&
+    !facts?.header?.notes.length &&
+    node.backingFile === undefined &&
+    node.dataFile === undefined &&
+    !node.extents?.length
+  )
+    return [];
   return [
     ...(facts?.error ? [unreadable(node.filename, facts.error)] : []),
     ...headerFindings(node.filename, facts),
@@ -144,13 +212,34 @@ function backingFindings(node: ChainNode, written: string, dir: string, ctx: Ctx
   const ref = classify(written, dir, ctx, node.backingFileResolved);
   const base = { backing: written };
   switch (ref.kind) {
-    case 'json': return [finding('backing-json', 'error', node.filename, { ...base, drivers: ref.drivers, filenames: ref.filenames, servers: ref.servers })];
-    case 'url': return [finding('backing-url', 'error', node.filename, { ...base, protocol: ref.protocol })];
-    case 'device': return [finding('backing-device', 'error', node.filename, { ...base, resolved: ref.path })];
-    case 'path': return [
-      ...(ref.absolute ? [finding('backing-absolute', 'warning', node.filename, { ...base, resolved: ref.path })] : []),
-      ...(ref.outside ? [finding('backing-outside-folder', 'error', node.filename, { ...base, resolved: ref.path, folder: ctx.root })] : []),
-    ];
+    case 'json':
+      return [
+        finding('backing-json', 'error', node.filename, {
+          ...base,
+          drivers: ref.drivers,
+          filenames: ref.filenames,
+          servers: ref.servers,
+        }),
+      ];
+    case 'url':
+      return [finding('backing-url', 'error', node.filename, { ...base, protocol: ref.protocol })];
+    case 'device':
+      return [finding('backing-device', 'error', node.filename, { ...base, resolved: ref.path })];
+    case 'path':
+      return [
+        ...(ref.absolute
+          ? [finding('backing-absolute', 'warning', node.filename, { ...base, resolved: ref.path })]
+          : []),
+        ...(ref.outside
+          ? [
+              finding('backing-outside-folder', 'error', node.filename, {
+                ...base,
+                resolved: ref.path,
+                folder: ctx.root,
+              }),
+            ]
+          : []),
+      ];
   }
 }
 
@@ -161,23 +250,61 @@ function dataFileFindings(node: ChainNode, written: string, ctx: Ctx): ImageFind
     case 'json':
     case 'url': {
       const literal = ctx.options.qemuVersion !== undefined && hasCve20244467Fix(ctx.options.qemuVersion);
-      const what: Record<string, string> = ref.kind === 'json' ? { protocol: 'json', drivers: ref.drivers, filenames: ref.filenames, servers: ref.servers } : { protocol: ref.protocol };
-      return [finding('data-file-url', literal ? 'warning' : 'error', node.filename, { ...base, ...what, opensAs: literal ? 'literal-path' : ctx.options.qemuVersion ? 'protocol' : 'unknown', qemu: ctx.options.qemuVersion ?? '' })];
+      const what: Record<string, string> =
+        ref.kind === 'json'
+          ? { protocol: 'json', drivers: ref.drivers, filenames: ref.filenames, servers: ref.servers }
+          : { protocol: ref.protocol };
+      return [
+        finding('data-file-url', literal ? 'warning' : 'error', node.filename, {
+          ...base,
+          ...what,
+          opensAs: literal ? 'literal-path' : ctx.options.qemuVersion ? 'protocol' : 'unknown',
+          qemu: ctx.options.qemuVersion ?? '',
+        }),
+      ];
     }
-    case 'device': return [finding('data-file-device', 'error', node.filename, { ...base, resolved: ref.path })];
-    case 'path': return [
-      ...(ref.absolute ? [finding('data-file-absolute', 'warning', node.filename, { ...base, resolved: ref.path })] : []),
-      ...(ref.outside ? [finding('data-file-outside-folder', 'error', node.filename, { ...base, resolved: ref.path, folder: ctx.root })] : []),
-    ];
+    case 'device':
+      return [finding('data-file-device', 'error', node.filename, { ...base, resolved: ref.path })];
+    case 'path':
+      return [
+        ...(ref.absolute
+          ? [finding('data-file-absolute', 'warning', node.filename, { ...base, resolved: ref.path })]
+          : []),
+        ...(ref.outside
+          ? [
+              finding('data-file-outside-folder', 'error', node.filename, {
+                ...base,
+                resolved: ref.path,
+                folder: ctx.root,
+              }),
+            ]
+          : []),
+      ];
   }
 }
 
 function extentFindings(node: ChainNode, written: string, full: string, ctx: Ctx): ImageFinding[] {
   const ref = classify(written, path.dirname(full), ctx);
-  if (ref.kind === 'device') return [finding('extent-device', 'error', node.filename, { extent: written, resolved: ref.path })];
-  if (ref.kind !== 'path') return [finding('extent-outside-folder', 'error', node.filename, { extent: written, resolved: written, folder: ctx.root })];
+  if (ref.kind === 'device')
+    return [finding('extent-device', 'error', node.filename, { extent: written, resolved: ref.path })];
+  if (ref.kind !== 'path')
+    return [
+      finding('extent-outside-folder', 'error', node.filename, {
+        extent: written,
+        resolved: written,
+        folder: ctx.root,
+      }),
+    ];
   const escapes = !inside(ref.path, path.dirname(real(full, ctx)));
-  return ref.absolute || escapes || ref.outside ? [finding('extent-outside-folder', 'error', node.filename, { extent: written, resolved: ref.path, folder: ctx.root })] : [];
+  return ref.absolute || escapes || ref.outside
+    ? [
+        finding('extent-outside-folder', 'error', node.filename, {
+          extent: written,
+          resolved: ref.path,
+          folder: ctx.root,
+        }),
+      ]
+    : [];
 }
 
 /** libvirt's src->path of node i: the top as given (made absolute), backing names joined to the parent's folder unnormalised (g_build_filename). */
@@ -194,10 +321,19 @@ function libvirtPath(chain: ChainNode[], i: number, fulls: string[]): string {
 function backingFormatFinding(node: ChainNode, next: ChainNode | undefined, libvirtPath: string): ImageFinding {
   const backing = node.backingFile ?? '';
   const remote = backing.startsWith('json:') || hasProtocol(backing);
-  const refusedBy = remote || next?.backingFile !== undefined ? 'libvirt >= 6.0'
-    : next ? 'libvirt 6.0.0 (6.1 and later probe it and accept it)' : 'libvirt 6.0.0, and later versions if the backing file has a backing file of its own';
+  const refusedBy =
+    remote || next?.backingFile !== undefined
+      ? 'libvirt >= 6.0'
+      : next
+        ? 'libvirt 6.0.0 (6.1 and later probe it and accept it)'
+        : 'libvirt 6.0.0, and later versions if the backing file has a backing file of its own';
   const message = `format of backing image '${backing}' of image '${libvirtPath}' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)`;
-  return finding('backing-format-missing', 'warning', node.filename, { backing, image: libvirtPath, refusedBy, message });
+  return finding('backing-format-missing', 'warning', node.filename, {
+    backing,
+    image: libvirtPath,
+    refusedBy,
+    message,
+  });
 }
 
 function chainEndFindings(chain: ChainNode[], fulls: string[], ctx: Ctx): ImageFinding[] {
@@ -209,11 +345,24 @@ function chainEndFindings(chain: ChainNode[], fulls: string[], ctx: Ctx): ImageF
   }
   const last = chain[chain.length - 1];
   if (!last?.backingFile) return [];
-  const ref = classify(last.backingFile, path.dirname(fulls[chain.length - 1] ?? last.filename), ctx, last.backingFileResolved);
+  const ref = classify(
+    last.backingFile,
+    path.dirname(fulls[chain.length - 1] ?? last.filename),
+    ctx,
+    last.backingFileResolved,
+  );
   if (ref.kind !== 'path') return [];
   if (seen.has(ref.path)) return [finding('backing-loop', 'error', last.filename, { text: last.backingFile })];
-  if (last.backingFileResolved !== undefined && ctx.facts.nodes.has(last.backingFileResolved)) return stopFindings(last.backingFileResolved, ctx);
-  return chain.length >= ctx.options.maxDepth ? [finding('chain-too-deep', 'error', last.filename, { depth: String(chain.length), maxDepth: String(ctx.options.maxDepth) })] : [];
+  if (last.backingFileResolved !== undefined && ctx.facts.nodes.has(last.backingFileResolved))
+    return stopFindings(last.backingFileResolved, ctx);
+  return chain.length >= ctx.options.maxDepth
+    ? [
+        finding('chain-too-deep', 'error', last.filename, {
+          depth: String(chain.length),
+          maxDepth: String(ctx.options.maxDepth),
+        }),
+      ]
+    : [];
 }
 
 type Reference =
@@ -222,26 +371,34 @@ type Reference =
   | { kind: 'device'; path: string }
   | { kind: 'path'; path: string; absolute: boolean; outside: boolean };
 
-
 /** How QEMU reads a name found in a header (bdrv_find_protocol, file-posix hdev_probe_device), as a place on the host. */
 function classify(written: string, dir: string, ctx: Ctx, resolved?: string): Reference {
   if (written.startsWith('json:')) return { kind: 'json', ...jsonContents(written.slice(5)) };
   const device = /^(host_device|host_cdrom):/.exec(written);
   const file = written.startsWith('file:');
   const name = device ? written.slice(device[0].length) : file ? written.slice(5) : written;
-  if (!device && !file && hasProtocol(written)) return { kind: 'url', protocol: written.slice(0, written.indexOf(':')) };
+  if (!device && !file && hasProtocol(written))
+    return { kind: 'url', protocol: written.slice(0, written.indexOf(':')) };
   // bdrv_make_absolute_filename keeps a prefixed name as written: QEMU opens file:x from its working directory.
-  const lexical = file ? path.resolve(ctx.cwd, name) : resolved !== undefined && name === written ? path.resolve(ctx.cwd, resolved) : path.resolve(dir, name);
+  const lexical = file
+    ? path.resolve(ctx.cwd, name)
+    : resolved !== undefined && name === written
+      ? path.resolve(ctx.cwd, resolved)
+      : path.resolve(dir, name);
   const full = real(lexical, ctx);
   const kind = ctx.facts.nodes.get(resolved ?? '')?.kind;
-  if (device || inside(full, '/dev') || kind === 'block-device' || kind === 'char-device') return { kind: 'device', path: full };
+  if (device || inside(full, '/dev') || kind === 'block-device' || kind === 'char-device')
+    return { kind: 'device', path: full };
   return { kind: 'path', path: full, absolute: name.startsWith('/'), outside: !inside(full, ctx.root) };
 }
 
 const real = (full: string, ctx: Ctx): string => ctx.facts.realPaths?.get(full) ?? full;
 
 function inside(file: string, folder: string): boolean {
-  return file === folder || (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47 /* / */));
+  return (
+    file === folder ||
+    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47) /* / */)
+  );
 }
 
 /** The drivers, local filenames and servers a json: graph names, at any depth, dotted keys included. */
@@ -250,7 +407,10 @@ function jsonContents(text: string): { drivers: string; filenames: string; serve
   const filenames = new Set<string>();
   const servers = new Set<string>();
   const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
+    if (Array.isArray(value)) {
+      value.forEach(walk);
+      return;
+    }
     if (value === null || typeof value !== 'object') return;
     const entries = Object.entries(value as Record<string, unknown>);
     const leaf = (key: string) => key.slice(key.lastIndexOf('.') + 1);

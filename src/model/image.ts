@@ -1,8 +1,19 @@
 /** What blockgate knows about an image file, read from its header without QEMU. */
 
 export type ProbeFormat =
-  | 'bochs' | 'cloop' | 'dmg' | 'luks' | 'parallels' | 'qcow' | 'qcow2' | 'qed'
-  | 'raw' | 'vdi' | 'vhdx' | 'vmdk' | 'vpc';
+  | 'bochs'
+  | 'cloop'
+  | 'dmg'
+  | 'luks'
+  | 'parallels'
+  | 'qcow'
+  | 'qcow2'
+  | 'qed'
+  | 'raw'
+  | 'vdi'
+  | 'vhdx'
+  | 'vmdk'
+  | 'vpc';
 
 export interface ProbeScore {
   format: ProbeFormat;

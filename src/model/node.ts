@@ -33,13 +33,25 @@ export interface BlockNode {
   /** QEMU's text when the format driver refuses the header it reads (the image layer, after the whitelist). */
   headerRefusal?: string;
   /** A problem found while building the node (bad json:, unreadable file), reported as it. */
-  planError?: { code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found' | 'driver-not-built'; text: string };
+  planError?: {
+    code: 'json-invalid' | 'file-unreadable' | 'backing-loop' | 'node-not-found' | 'driver-not-built';
+    text: string;
+  };
 }
 
 /** A device the drive is attached to: decides what happens to a node that fell back to read-only. */
 export type DeviceKind =
-  | 'ide-hd' | 'ide-cd' | 'scsi-hd' | 'scsi-cd' | 'virtio-blk' | 'usb-storage' | 'floppy'
-  | 'nvme' | 'pflash' | 'sd' | 'other';
+  | 'ide-hd'
+  | 'ide-cd'
+  | 'scsi-hd'
+  | 'scsi-cd'
+  | 'virtio-blk'
+  | 'usb-storage'
+  | 'floppy'
+  | 'nvme'
+  | 'pflash'
+  | 'sd'
+  | 'other';
 
 export interface Attachment {
   kind: DeviceKind;

@@ -20,7 +20,8 @@ export function splitEnvironment(argv: string[]): CommandEnvironment {
   const out: CommandEnvironment = { argv, set: {}, unset: [], clean: false };
   let i = 0;
   const assign = () => {
-    for (let m = ASSIGNMENT.exec(argv[i] ?? ''); m; m = ASSIGNMENT.exec(argv[++i] ?? '')) out.set[m[1] ?? ''] = m[2] ?? '';
+    for (let m = ASSIGNMENT.exec(argv[i] ?? ''); m; m = ASSIGNMENT.exec(argv[++i] ?? ''))
+      out.set[m[1] ?? ''] = m[2] ?? '';
   };
   assign();
   if (argv[i] === 'env' || argv[i]?.endsWith('/env')) {
@@ -32,7 +33,8 @@ export function splitEnvironment(argv: string[]): CommandEnvironment {
       else if (word === '--') {
         i++;
         break;
-      } else throw new InputError(`env option ${word} is not understood: give the command with its NAME=VALUE words only`);
+      } else
+        throw new InputError(`env option ${word} is not understood: give the command with its NAME=VALUE words only`);
     }
     assign();
   }
@@ -40,7 +42,10 @@ export function splitEnvironment(argv: string[]): CommandEnvironment {
 }
 
 /** The environment the command runs with, starting from blockgate's own. */
-export function commandEnv(split: CommandEnvironment, base: Record<string, string | undefined>): Record<string, string | undefined> {
+export function commandEnv(
+  split: CommandEnvironment,
+  base: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = split.clean ? {} : { ...base };
   for (const name of split.unset) delete env[name];
   return { ...env, ...split.set };

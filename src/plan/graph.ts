@@ -65,9 +65,10 @@ export function buildNode(spec: NodeSpec, ctx: GraphContext): BlockNode {
   const autoReadOnly = optionFlag(options['auto-read-only']) ?? spec.autoReadOnly;
   const base = { ...spec, options, filename, readOnly, autoReadOnly };
   const driver = optionString(options['driver']);
-  const node = spec.position === 'protocol' || (driver && driverRole(driver) === 'protocol')
-    ? protocolNode(base, driver, ctx)
-    : formatNode(base, driver, ctx);
+  const node =
+    spec.position === 'protocol' || (driver && driverRole(driver) === 'protocol')
+      ? protocolNode(base, driver, ctx)
+      : formatNode(base, driver, ctx);
   return planError ? { ...node, planError } : node;
 }
 
@@ -81,7 +82,8 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
   const facts = ctx.facts(name);
   const kind = classifyFilename(name, facts);
   if (kind.kind === 'host-device') return { ...node, driver: kind.driver, selectedBy: 'host-device' };
-  if (kind.kind === 'protocol') return { ...node, driver: kind.driver ?? kind.prefix, selectedBy: 'protocol-prefix', protocol: kind.prefix };
+  if (kind.kind === 'protocol')
+    return { ...node, driver: kind.driver ?? kind.prefix, selectedBy: 'protocol-prefix', protocol: kind.prefix };
   const path = kind.kind === 'file' ? kind.path : name;
   return withLocalFacts({ ...node, driver: 'file', selectedBy: 'filename', filename: path }, ctx);
 }
@@ -90,16 +92,30 @@ function protocolNode(spec: NodeSpec, driver: string | undefined, ctx: GraphCont
 function withLocalFacts(node: BlockNode, ctx: GraphContext, literal = false): BlockNode {
   const facts = node.filename ? ctx.facts(node.filename, literal) : undefined;
   if (!facts) return node;
-  if (facts.error) return { ...node, exists: true, planError: { code: 'file-unreadable', text: `Could not open '${node.filename}': ${facts.error}` } };
+  if (facts.error)
+    return {
+      ...node,
+      exists: true,
+      planError: { code: 'file-unreadable', text: `Could not open '${node.filename}': ${facts.error}` },
+    };
   return { ...node, exists: facts.exists };
 }
 
 function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContext): BlockNode {
   const given = spec.options['file'];
-  const file = typeof given === 'string'
-    ? { ...reference(given, `${spec.id}/file`, ctx), childRole: 'file' as const }
-    : childNode(spec, 'file', isTree(given) && spec.filename !== undefined ? { filename: spec.filename, ...given } : given ?? spec.filename, ctx);
-  const local = file && file.driver === 'file' && file.filename ? ctx.facts(file.filename, false, headerFormat(driver)) : undefined;
+  const file =
+    typeof given === 'string'
+      ? { ...reference(given, `${spec.id}/file`, ctx), childRole: 'file' as const }
+      : childNode(
+          spec,
+          'file',
+          isTree(given) && spec.filename !== undefined
+            ? { filename: spec.filename, ...given }
+            : (given ?? spec.filename),
+          ctx,
+        );
+  const local =
+    file && file.driver === 'file' && file.filename ? ctx.facts(file.filename, false, headerFormat(driver)) : undefined;
   const probed = driver ? undefined : probe(local, ctx.qemu);
   const name = driver ?? probed?.format ?? 'raw';
   const node: BlockNode = {
@@ -123,16 +139,24 @@ function formatNode(spec: NodeSpec, driver: string | undefined, ctx: GraphContex
 
 const headerFormat = (driver: string | undefined): ProbeFormat | undefined => PROBE_ORDER.find((f) => f === driver);
 
-function headerChildren(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode[] {
+function headerChildren(
+  node: BlockNode,
+  header: ImageHeader | undefined,
+  spec: NodeSpec,
+  ctx: GraphContext,
+): BlockNode[] {
   const out: BlockNode[] = [];
   const backing = backingNode(node, header, spec, ctx);
   if (backing) out.push(backing);
-  if (header?.dataFile && ctx.openDataFile) out.push(childByName(spec, 'data-file', `${spec.id}/data-file`, header.dataFile, ctx));
+  if (header?.dataFile && ctx.openDataFile)
+    out.push(childByName(spec, 'data-file', `${spec.id}/data-file`, header.dataFile, ctx));
   if (header?.extents && !SELF_EXTENT.includes(header.createType ?? '')) {
     header.extents
       .filter((e) => e.access === 'RW' && OPENED_EXTENTS.includes(e.type))
       .forEach((e, i) => {
-        out.push(childByName(spec, 'extent', `${spec.id}/extent.${i}`, resolveBacking(node.filename ?? '', e.filename), ctx));
+        out.push(
+          childByName(spec, 'extent', `${spec.id}/extent.${i}`, resolveBacking(node.filename ?? '', e.filename), ctx),
+        );
       });
   }
   return out;
@@ -145,18 +169,36 @@ function childByName(spec: NodeSpec, role: ChildRole, id: string, filename: stri
   return buildNode({ ...inherit(spec, role), id, options, filename, position: 'protocol', literal }, ctx);
 }
 
-function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: NodeSpec, ctx: GraphContext): BlockNode | undefined {
+function backingNode(
+  node: BlockNode,
+  header: ImageHeader | undefined,
+  spec: NodeSpec,
+  ctx: GraphContext,
+): BlockNode | undefined {
   const given = spec.options['backing'];
   if (given === null || !ctx.openBacking) return undefined;
   const here = node.filename ?? '';
   const depth = (spec.depth ?? 0) + 1;
-  const common = { id: `${spec.id}/backing`, readOnly: true, autoReadOnly: false, childRole: 'backing' as const, position: 'format' as const, depth };
+  const common = {
+    id: `${spec.id}/backing`,
+    readOnly: true,
+    autoReadOnly: false,
+    childRole: 'backing' as const,
+    position: 'format' as const,
+    depth,
+  };
   if (typeof given === 'string') return { ...reference(given, common.id, ctx), childRole: 'backing' };
   if (!isTree(given) && !header?.backingFile) return undefined;
   const filename = isTree(given) ? undefined : resolveBacking(here, header?.backingFile ?? '');
-  const path = (ctx.backingPath ??= new Set());
+  ctx.backingPath ??= new Set();
+  const path = ctx.backingPath;
   if (filename !== undefined && (filename === here || path.has(filename) || depth > MAX_CHAIN)) {
-    return { ...emptyNode(common), driver: header?.backingFormat ?? 'raw', filename, planError: { code: 'backing-loop', text: filename } };
+    return {
+      ...emptyNode(common),
+      driver: header?.backingFormat ?? 'raw',
+      filename,
+      planError: { code: 'backing-loop', text: filename },
+    };
   }
   const added = !path.has(here);
   if (added) path.add(here);
@@ -173,7 +215,8 @@ function backingNode(node: BlockNode, header: ImageHeader | undefined, spec: Nod
 
 function childNode(spec: NodeSpec, role: ChildRole, value: unknown, ctx: GraphContext): BlockNode | undefined {
   const common = { ...inherit(spec, role), ...(spec.depth !== undefined ? { depth: spec.depth } : {}) };
-  if (typeof value === 'string') return buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
+  if (typeof value === 'string')
+    return buildNode({ ...common, options: {}, filename: value, position: 'protocol' }, ctx);
   if (!isTree(value)) return undefined;
   const driver = optionString(value['driver']);
   const position = driver && driverRole(driver) !== 'protocol' ? 'format' : 'protocol';
@@ -185,14 +228,32 @@ function reference(name: string, id: string, ctx: GraphContext): BlockNode {
   const found = ctx.nodeNames.get(name);
   if (found) return { ...found, reference: name };
   const text = `Cannot find device='${name}' nor node-name='${name}'`;
-  return { id, driver: name, role: 'other', selectedBy: 'driver-option', readOnly: true, autoReadOnly: false, children: [], planError: { code: 'node-not-found', text } };
+  return {
+    id,
+    driver: name,
+    role: 'other',
+    selectedBy: 'driver-option',
+    readOnly: true,
+    autoReadOnly: false,
+    children: [],
+    planError: { code: 'node-not-found', text },
+  };
 }
 
 function quorumChildren(spec: NodeSpec, ctx: GraphContext): BlockNode[] {
   const children = spec.options['children'];
   if (!isTree(children)) return [];
   return Object.entries(children).map(([key, value]) =>
-    buildNode({ ...inherit(spec, 'child'), id: `${spec.id}/children.${key}`, options: isTree(value) ? value : {}, position: 'format' }, ctx));
+    buildNode(
+      {
+        ...inherit(spec, 'child'),
+        id: `${spec.id}/children.${key}`,
+        options: isTree(value) ? value : {},
+        position: 'format',
+      },
+      ctx,
+    ),
+  );
 }
 
 /** Children other than backing inherit read-only and auto-read-only from the parent (bdrv_inherited_options). */
@@ -214,10 +275,27 @@ function probe(facts: ImageFacts | undefined, qemu: QemuFacts): { format: string
  * /var/tmp is opened read-write on top of it (block.c bdrv_append_temp_snapshot).
  */
 export function temporaryOverlay(id: string, base: BlockNode): BlockNode {
-  const file: BlockNode = { id: `${id}/file`, driver: 'file', role: 'protocol', selectedBy: 'default', filename: '/var/tmp/vl.XXXXXX',
-    readOnly: false, autoReadOnly: false, childRole: 'file', children: [] };
-  return { id, driver: 'qcow2', role: 'format', selectedBy: 'default', readOnly: false, autoReadOnly: false,
-    filename: file.filename, children: [{ ...base, childRole: 'snapshot-base' }, file] };
+  const file: BlockNode = {
+    id: `${id}/file`,
+    driver: 'file',
+    role: 'protocol',
+    selectedBy: 'default',
+    filename: '/var/tmp/vl.XXXXXX',
+    readOnly: false,
+    autoReadOnly: false,
+    childRole: 'file',
+    children: [],
+  };
+  return {
+    id,
+    driver: 'qcow2',
+    role: 'format',
+    selectedBy: 'default',
+    readOnly: false,
+    autoReadOnly: false,
+    filename: file.filename,
+    children: [{ ...base, childRole: 'snapshot-base' }, file],
+  };
 }
 
 function emptyNode(spec: Pick<NodeSpec, 'id' | 'readOnly' | 'autoReadOnly' | 'childRole' | 'filename'>): BlockNode {

@@ -61,7 +61,11 @@ function setPath(tree: OptionTree, path: string[], value: OptionValue): void {
 
 /** Flattens JSON to dotted pairs as qdict_flatten does for json: filenames and -blockdev JSON: lists become `key.0`, `key.1`. */
 export function flattenJson(value: unknown, prefix = ''): [string, OptionValue][] {
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : isTree(value) ? Object.entries(value) : undefined;
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : isTree(value)
+      ? Object.entries(value)
+      : undefined;
   if (!entries || (entries.length === 0 && prefix)) return [[prefix, value as OptionValue]];
   return entries.flatMap(([k, v]) => flattenJson(v, prefix ? `${prefix}.${k}` : k));
 }

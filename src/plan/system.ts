@@ -8,8 +8,30 @@ import { nestOptions, optionFlag, optionString, parseJsonOptions, splitOptions, 
 import { DRIVE_SHORTHANDS, MissingArgument, splitSystemArgs, type RawOption } from './system-options.js';
 
 /** -drive options that belong to the drive, not to the block node (blockdev.c drive_new qemu_legacy_drive_opts). */
-const LEGACY_KEYS = new Set(['file', 'format', 'if', 'index', 'bus', 'unit', 'media', 'readonly', 'snapshot', 'id',
-  'cache', 'aio', 'serial', 'addr', 'werror', 'rerror', 'boot', 'trans', 'cyls', 'heads', 'secs', 'copy-on-read']);
+const LEGACY_KEYS = new Set([
+  'file',
+  'format',
+  'if',
+  'index',
+  'bus',
+  'unit',
+  'media',
+  'readonly',
+  'snapshot',
+  'id',
+  'cache',
+  'aio',
+  'serial',
+  'addr',
+  'werror',
+  'rerror',
+  'boot',
+  'trans',
+  'cyls',
+  'heads',
+  'secs',
+  'copy-on-read',
+]);
 
 /** Builds the drives a qemu-system / qemu-kvm command line opens, in the order QEMU opens them: -blockdev, then -drive. */
 export function planSystem(args: string[], ctx: Omit<GraphContext, 'nodeNames'>): Drive[] {
@@ -18,7 +40,8 @@ export function planSystem(args: string[], ctx: Omit<GraphContext, 'nodeNames'>)
   const globalSnapshot = options.some((o) => o.name === 'snapshot');
   const graph: GraphContext = { ...ctx, nodeNames: new Map() };
   const blockdevs = options.filter((o) => o.name === 'blockdev').map((o) => blockdevDrive(o, graph));
-  const drives = options.flatMap((o, i) => driveOption(o, i))
+  const drives = options
+    .flatMap((o, i) => driveOption(o, i))
     .map((o) => legacyDrive(o, defaultInterface(machine), globalSnapshot, graph));
   const all = [...blockdevs, ...drives];
   for (const device of options.filter((o) => o.name === 'device')) attachDevice(device, all);
@@ -66,16 +89,33 @@ function legacyDrive(o: RawOption, defaultIf: string, globalSnapshot: boolean, c
   const root = snapshotRoot(snapshot, id, block, legacy.get('file'), readOnly, autoReadOnly, ctx);
   const device = iface === 'none' ? undefined : interfaceDevice(iface, cdrom);
   const file = legacy.get('file');
-  return { location: o.location, kind: '-drive', id, root, attachments: device ? [device] : [], errorStyle: 'system', ...(file !== undefined ? { errorSubject: file } : { errorSubject: id }) };
+  return {
+    location: o.location,
+    kind: '-drive',
+    id,
+    root,
+    attachments: device ? [device] : [],
+    errorStyle: 'system',
+    ...(file !== undefined ? { errorSubject: file } : { errorSubject: id }),
+  };
 }
 
-function snapshotRoot(snapshot: boolean, id: string, block: OptionTree, filename: string | undefined,
-  readOnly: boolean, autoReadOnly: boolean, ctx: GraphContext): BlockNode {
+function snapshotRoot(
+  snapshot: boolean,
+  id: string,
+  block: OptionTree,
+  filename: string | undefined,
+  readOnly: boolean,
+  autoReadOnly: boolean,
+  ctx: GraphContext,
+): BlockNode {
   if (!snapshot || readOnly) {
     return buildNode({ id, options: block, filename, readOnly, autoReadOnly, position: 'format' }, ctx);
   }
-  const original = buildNode({ id: `${id}/backing`, options: block, filename, readOnly: true, autoReadOnly,
-    position: 'format' }, ctx);
+  const original = buildNode(
+    { id: `${id}/backing`, options: block, filename, readOnly: true, autoReadOnly, position: 'format' },
+    ctx,
+  );
   return temporaryOverlay(id, original);
 }
 
@@ -87,7 +127,9 @@ function blockdevDrive(o: RawOption, ctx: GraphContext): Drive {
   const built = buildNode({ id, options, readOnly: false, autoReadOnly: false, position: 'format' }, ctx);
   const refused = qapiDriverError(options, ctx.qemu.version);
   // QAPI refuses the option as it is parsed: no node of it opens.
-  const root: BlockNode = refused ? { ...built, children: [], planError: { code: 'driver-not-built', text: refused } } : built;
+  const root: BlockNode = refused
+    ? { ...built, children: [], planError: { code: 'driver-not-built', text: refused } }
+    : built;
   ctx.nodeNames.set(id, root);
   return { location: o.location, kind: '-blockdev', id, root, attachments: [], errorStyle: 'system' };
 }

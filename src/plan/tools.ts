@@ -26,7 +26,12 @@ type Uses = (p: ParsedToolArgs, version: string) => ImageUse[];
 
 /** Which images a qemu-img subcommand opens and how: docs/research/qemu-tools-open-modes.md §1 (qemu 7.2 qemu-img.c). */
 const IMG_USES: Record<string, Uses> = {
-  info: (p) => one(p, { readOnly: true, backing: p.options.has('backing-chain'), style: p.options.has('backing-chain') ? 'img-chain-element' : 'img-open' }),
+  info: (p) =>
+    one(p, {
+      readOnly: true,
+      backing: p.options.has('backing-chain'),
+      style: p.options.has('backing-chain') ? 'img-chain-element' : 'img-open',
+    }),
   check: (p) => one(p, { readOnly: !p.options.has('r') && !p.options.has('repair') }),
   map: (p) => one(p, { readOnly: true }),
   measure: (p) => (p.options.has('size') ? [] : one(p, { readOnly: true })),
@@ -37,8 +42,12 @@ const IMG_USES: Record<string, Uses> = {
   bench: (p) => one(p, { readOnly: !p.options.has('w') }),
   bitmap: (p) => [...one(p, { readOnly: false, backing: false }), ...optionImage(p, 'b', 'F', { backing: false })],
   // 7.2 opens read-write even with no action; from 10.1 no action means -l (qemu-img.c "<=10.0" comments).
-  snapshot: (p, version) => one(p, { readOnly: p.options.has('l') || (atLeast(version, '10.1') && !['a', 'c', 'd'].some((o) => p.options.has(o))) }),
-  compare: (p) => p.positional.slice(0, 2).map((filename, i) => ({ filename, readOnly: true, format: last(p, i === 0 ? 'f' : 'F') })),
+  snapshot: (p, version) =>
+    one(p, {
+      readOnly: p.options.has('l') || (atLeast(version, '10.1') && !['a', 'c', 'd'].some((o) => p.options.has(o))),
+    }),
+  compare: (p) =>
+    p.positional.slice(0, 2).map((filename, i) => ({ filename, readOnly: true, format: last(p, i === 0 ? 'f' : 'F') })),
   rebase: (p) => [
     ...one(p, { readOnly: false, backing: !p.options.has('u') }),
     ...(p.options.has('u') ? [] : optionImage(p, 'b', 'F', { style: 'img-new-backing' })),
@@ -67,8 +76,16 @@ const IMG_USES: Record<string, Uses> = {
 export function planTool(program: string, args: string[], ctx: Ctx): { drives: Drive[]; subcommand?: string } {
   if (program === 'qemu-img') return planImg(args, ctx);
   if (program === 'qemu-storage-daemon') {
-    const blockdevs = args.flatMap((a, i) => (a === '--blockdev' ? ['-blockdev', args[i + 1] ?? ''] : a.startsWith('--blockdev=') ? ['-blockdev', a.slice(11)] : []));
-    const drives = planSystem(blockdevs, ctx).map((d): Drive => ({ ...d, location: `--${d.location.slice(1)}`, errorStyle: 'storage-daemon' }));
+    const blockdevs = args.flatMap((a, i) =>
+      a === '--blockdev'
+        ? ['-blockdev', args[i + 1] ?? '']
+        : a.startsWith('--blockdev=')
+          ? ['-blockdev', a.slice(11)]
+          : [],
+    );
+    const drives = planSystem(blockdevs, ctx).map(
+      (d): Drive => ({ ...d, location: `--${d.location.slice(1)}`, errorStyle: 'storage-daemon' }),
+    );
     return { drives };
   }
   const nbd = program === 'qemu-nbd';
@@ -120,7 +137,16 @@ function images(uses: ImageUse[], parsed: ParsedToolArgs, ctx: Ctx): Drive[] {
 /** qemu-img create: only qcow2 creation opens the new image as a format node; others touch only the file node. */
 function createdTarget(filename: string | undefined, format: string): ImageUse[] {
   if (!filename) return [];
-  return [{ filename, format: format === 'qcow2' ? 'qcow2' : 'file', readOnly: false, backing: false, created: true, style: 'img-create' }];
+  return [
+    {
+      filename,
+      format: format === 'qcow2' ? 'qcow2' : 'file',
+      readOnly: false,
+      backing: false,
+      created: true,
+      style: 'img-create',
+    },
+  ];
 }
 
 function target_(filename: string, format: string, created: boolean): ImageUse {

@@ -47,10 +47,15 @@ export function mergeFacts(base: unknown, over: unknown): unknown {
 }
 
 /** Resolves `extends:` chains; `lookup` returns a parent by name. */
-export function resolveExtends(profile: Partial, lookup: (name: string) => Partial | undefined, seen: string[] = []): Profile {
+export function resolveExtends(
+  profile: Partial,
+  lookup: (name: string) => Partial | undefined,
+  seen: string[] = [],
+): Profile {
   const parentName = profile.extends;
   if (!parentName) return profile as unknown as Profile;
-  if (seen.includes(parentName)) throw new PolicyError(`${profile.name}: extends loops through ${[...seen, parentName].join(' -> ')}`);
+  if (seen.includes(parentName))
+    throw new PolicyError(`${profile.name}: extends loops through ${[...seen, parentName].join(' -> ')}`);
   const parent = lookup(parentName);
   if (!parent) throw new PolicyError(`${profile.name}: extends unknown profile '${parentName}'`);
   const base = resolveExtends(parent, lookup, [...seen, profile.name]);
@@ -58,7 +63,11 @@ export function resolveExtends(profile: Partial, lookup: (name: string) => Parti
   return { ...(mergeFacts(base, own) as Profile), extends: parentName };
 }
 
-export function resolveBundledProfiles(files: ProfileText[], validate: Validator, parse: ParseText): Record<string, Profile> {
+export function resolveBundledProfiles(
+  files: ProfileText[],
+  validate: Validator,
+  parse: ParseText,
+): Record<string, Profile> {
   const byName = new Map<string, Partial>();
   for (const file of files) {
     const profile = parseProfileFile(file, validate, parse);

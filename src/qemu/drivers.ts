@@ -2,8 +2,31 @@
 export type DriverRole = 'format' | 'protocol' | 'filter' | 'other';
 
 /** Driver roles from each driver's BlockDriver struct (qemu 7.2 block/*.c: is_format, protocol_name, is_filter). */
-const FORMATS = ['qcow2', 'qcow', 'qed', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg'];
-const FILTERS = ['blklogwrites', 'blkreplay', 'compress', 'copy-before-write', 'copy-on-read', 'preallocate', 'replication', 'throttle'];
+const FORMATS = [
+  'qcow2',
+  'qcow',
+  'qed',
+  'raw',
+  'vmdk',
+  'vpc',
+  'vhdx',
+  'vdi',
+  'parallels',
+  'luks',
+  'bochs',
+  'cloop',
+  'dmg',
+];
+const FILTERS = [
+  'blklogwrites',
+  'blkreplay',
+  'compress',
+  'copy-before-write',
+  'copy-on-read',
+  'preallocate',
+  'replication',
+  'throttle',
+];
 const OTHER = ['quorum', 'snapshot-access'];
 
 export function driverRole(driver: string): DriverRole {

@@ -39,10 +39,16 @@ export interface VersionedQemu {
  * "qcow2: Don't open data_file with BDRV_O_NO_IO", in 9.1.0) was backported to the stable 9.0.2, 8.2.6 and 7.2.13
  * releases only; 8.0.x and 8.1.x never got it.
  */
-const CVE_2024_4467_FIXED = [['7.2.13', '8.0'], ['8.2.6', '9.0'], ['9.0.2', '9.1']] as const;
+const CVE_2024_4467_FIXED = [
+  ['7.2.13', '8.0'],
+  ['8.2.6', '9.0'],
+  ['9.0.2', '9.1'],
+] as const;
 
 export function hasCve20244467Fix(version: string): boolean {
-  return atLeast(version, '9.1') || CVE_2024_4467_FIXED.some(([from, to]) => atLeast(version, from) && !atLeast(version, to));
+  return (
+    atLeast(version, '9.1') || CVE_2024_4467_FIXED.some(([from, to]) => atLeast(version, from) && !atLeast(version, to))
+  );
 }
 
 /** Asked once per node on hot paths: computed once per profile. */
@@ -50,7 +56,10 @@ const cache = new WeakMap<VersionedQemu, QemuFeatures>();
 
 export function qemuFeatures(qemu: VersionedQemu): QemuFeatures {
   let features = cache.get(qemu);
-  if (!features) cache.set(qemu, (features = derive(qemu)));
+  if (!features) {
+    features = derive(qemu);
+    cache.set(qemu, features);
+  }
   return features;
 }
 

@@ -9,7 +9,9 @@ export function explainText(result: ExplainResult, paint: Paint, version: string
   for (const e of result.explained) {
     const [first = '', ...more] = e.text.split('\n');
     out.push(`${e.line === undefined ? '' : `line ${e.line}: `}${paint.bold(first)}`, ...more.map((l) => `  ${l}`));
-    out.push(`  ${paint[SEVERITY[e.severity]](e.severity)} ${e.code}: ${e.title}  (layer: ${e.layer}, program: ${e.program}${e.args['via'] ? `, via ${e.args['via']}` : ''})`);
+    out.push(
+      `  ${paint[SEVERITY[e.severity]](e.severity)} ${e.code}: ${e.title}  (layer: ${e.layer}, program: ${e.program}${e.args['via'] ? `, via ${e.args['via']}` : ''})`,
+    );
     out.push(`  cause: ${e.cause}`);
     for (const note of e.notes) out.push(`  note: ${note}`);
     for (const fix of e.fixes) out.push(`  fix: ${fix}`);
@@ -23,7 +25,16 @@ export function explainText(result: ExplainResult, paint: Paint, version: string
 }
 
 export function explainJson(result: ExplainResult): string {
-  return JSON.stringify({ blockgate: JSON_FORMAT_VERSION, profile: result.profile, explained: result.explained, recognised: result.recognised }, null, 2);
+  return JSON.stringify(
+    {
+      blockgate: JSON_FORMAT_VERSION,
+      profile: result.profile,
+      explained: result.explained,
+      recognised: result.recognised,
+    },
+    null,
+    2,
+  );
 }
 
 /** Nothing recognised: say so, and point at the command that can predict instead. */

@@ -58,16 +58,21 @@ export interface FindingsReport {
  * --format, with --json kept as its alias (docs/json-output.md). `allowed` narrows the list for commands whose
  * result is not findings about files (gate, diff, verify have no SARIF).
  */
-export function parseFormat(options: { format?: string; json?: boolean }, allowed: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+export function parseFormat(
+  options: { format?: string; json?: boolean },
+  allowed: readonly OutputFormat[] = OUTPUT_FORMATS,
+): OutputFormat {
   if (options.json && options.format !== undefined && options.format !== 'json') {
     throw new InputError(`--json and --format ${options.format} contradict each other: give one`);
   }
-  const format = options.json ? 'json' : options.format ?? 'text';
+  const format = options.json ? 'json' : (options.format ?? 'text');
   if ((allowed as readonly string[]).includes(format)) return format as OutputFormat;
   const known = (OUTPUT_FORMATS as readonly string[]).includes(format);
-  throw new InputError(known
-    ? `--format ${format} does not fit this command's result: use ${words(allowed)}`
-    : `unknown --format '${format}': use ${words(allowed)}`);
+  throw new InputError(
+    known
+      ? `--format ${format} does not fit this command's result: use ${words(allowed)}`
+      : `unknown --format '${format}': use ${words(allowed)}`,
+  );
 }
 
 function words(list: readonly string[]): string {
@@ -75,18 +80,32 @@ function words(list: readonly string[]): string {
 }
 
 /** text and json are the command's own; junit, sarif and github come from its FindingsReport. */
-export function render(format: OutputFormat, report: () => FindingsReport, own: { text: () => string; json: () => string }, meta: () => ToolMeta): string {
+export function render(
+  format: OutputFormat,
+  report: () => FindingsReport,
+  own: { text: () => string; json: () => string },
+  meta: () => ToolMeta,
+): string {
   switch (format) {
-    case 'text': return own.text();
-    case 'json': return own.json();
-    case 'junit': return findingsJunit(report());
-    case 'sarif': return sarifLog(report(), meta());
-    case 'github': return githubCommands(report());
+    case 'text':
+      return own.text();
+    case 'json':
+      return own.json();
+    case 'junit':
+      return findingsJunit(report());
+    case 'sarif':
+      return sarifLog(report(), meta());
+    case 'github':
+      return githubCommands(report());
   }
 }
 
 /** 0 ok, 1 fails; --strict also fails on a warning (infos never fail). */
-export function exitStatus(failed: boolean, issues: readonly { severity: Severity }[], strict: boolean | undefined): 0 | 1 {
+export function exitStatus(
+  failed: boolean,
+  issues: readonly { severity: Severity }[],
+  strict: boolean | undefined,
+): 0 | 1 {
   return failed || (strict === true && issues.some((i) => i.severity === 'warning' || i.severity === 'error')) ? 1 : 0;
 }
 

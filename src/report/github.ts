@@ -9,13 +9,19 @@ import type { FindingsReport } from './format.js';
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 export function githubCommands(report: FindingsReport): string {
-  const lines = report.subjects.flatMap((subject) => subject.issues.map((issue) => {
-    const file = issue.file ?? subject.file;
-    const where = [...new Set([subject.name, issue.step, issue.node].filter((x): x is string => !!x))].join(' ');
-    const props = [`title=${escapeProperty(`${issue.title} (${issue.code})`)}`, ...(file ? [`file=${escapeProperty(file)}`] : []), ...(file && issue.line ? [`line=${issue.line}`] : [])];
-    const message = `${where}: ${issue.message}${issue.fix ? `\nfix: ${issue.fix}` : ''}${issue.docs ? `\nsee: ${issue.docs}` : ''}`;
-    return `::${COMMAND[issue.severity]} ${props.join(',')}::${escapeData(message)}`;
-  }));
+  const lines = report.subjects.flatMap((subject) =>
+    subject.issues.map((issue) => {
+      const file = issue.file ?? subject.file;
+      const where = [...new Set([subject.name, issue.step, issue.node].filter((x): x is string => !!x))].join(' ');
+      const props = [
+        `title=${escapeProperty(`${issue.title} (${issue.code})`)}`,
+        ...(file ? [`file=${escapeProperty(file)}`] : []),
+        ...(file && issue.line ? [`line=${issue.line}`] : []),
+      ];
+      const message = `${where}: ${issue.message}${issue.fix ? `\nfix: ${issue.fix}` : ''}${issue.docs ? `\nsee: ${issue.docs}` : ''}`;
+      return `::${COMMAND[issue.severity]} ${props.join(',')}::${escapeData(message)}`;
+    }),
+  );
   return lines.join('\n');
 }
 

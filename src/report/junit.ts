@@ -63,12 +63,16 @@ export function findingsJunit(report: FindingsReport): string {
 
 function issueLine(i: Issue): string {
   const where = [i.step, i.node].filter(Boolean).join(' ');
-  return [`${i.severity} ${i.code}${where ? ` [${where}]` : ''}: ${i.message}`, ...(i.fix ? [`  fix: ${i.fix}`] : []), ...(i.docs ? [`  see: ${i.docs}`] : [])].join('\n');
+  return [
+    `${i.severity} ${i.code}${where ? ` [${where}]` : ''}: ${i.message}`,
+    ...(i.fix ? [`  fix: ${i.fix}`] : []),
+    ...(i.docs ? [`  see: ${i.docs}`] : []),
+  ].join('\n');
 }
 
 /** XML 1.0 has no way to write most control characters, even escaped: they become U+FFFD. */
 function xml(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML 1.0 forbids
   text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

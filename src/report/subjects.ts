@@ -16,8 +16,15 @@ const plain: Paint = { bold: (s) => s, red: (s) => s, green: (s) => s, yellow: (
 export function findingIssue(f: Finding, file?: string): Issue {
   const text = describe(f);
   return {
-    code: f.code, severity: f.severity, title: text.title, message: text.message, fix: text.fix, docs: text.docs,
-    ...(f.node ? { node: f.node } : {}), ...(f.step ? { step: f.step } : {}), ...(file ? { file } : {}),
+    code: f.code,
+    severity: f.severity,
+    title: text.title,
+    message: text.message,
+    fix: text.fix,
+    docs: text.docs,
+    ...(f.node ? { node: f.node } : {}),
+    ...(f.step ? { step: f.step } : {}),
+    ...(file ? { file } : {}),
   };
 }
 
@@ -33,14 +40,29 @@ export function checkSubjects(result: CheckResult, strict?: boolean, prefix = ''
   const rest = result.findings.filter((f) => !inDrives.has(f));
   if (rest.length > 0 || drives.length === 0) {
     const issues = rest.map((f) => findingIssue(f, f.node ? files.get(f.node) : undefined));
-    drives.push({ name: `${prefix}${result.plan.program}`, kind: 'run', issues, failed: failsOn(issues, strict) || (drives.length === 0 && result.verdict === 'fails') });
+    drives.push({
+      name: `${prefix}${result.plan.program}`,
+      kind: 'run',
+      issues,
+      failed: failsOn(issues, strict) || (drives.length === 0 && result.verdict === 'fails'),
+    });
   }
   return drives;
 }
 
-function driveSubject(d: DriveResult, files: Map<string, string>, strict: boolean | undefined, prefix: string): Subject {
+function driveSubject(
+  d: DriveResult,
+  files: Map<string, string>,
+  strict: boolean | undefined,
+  prefix: string,
+): Subject {
   const issues = d.findings.map((f) => findingIssue(f, f.node ? files.get(f.node) : undefined));
-  return { name: `${prefix}${d.drive.location}`, kind: 'drive', issues, failed: d.verdict === 'fails' || failsOn(issues, strict) };
+  return {
+    name: `${prefix}${d.drive.location}`,
+    kind: 'drive',
+    issues,
+    failed: d.verdict === 'fails' || failsOn(issues, strict),
+  };
 }
 
 /** Node id -> the local file it reads (file:NAME included), for findings' physical locations. */
@@ -58,17 +80,36 @@ export function stackReport(result: StackResult, cwd: string, strict?: boolean, 
   const subjects = result.steps.map(({ step, check, verdict, findings }): Subject => {
     const files = check ? localFiles(check) : new Map<string, string>();
     const issues = findings.map((f) => findingIssue(f, domainFile ?? (f.node ? files.get(f.node) : undefined)));
-    return { name: step.id, kind: 'step', ...(domainFile ? { file: domainFile } : {}), issues, failed: verdict === 'fails' || failsOn(issues, strict) };
+    return {
+      name: step.id,
+      kind: 'step',
+      ...(domainFile ? { file: domainFile } : {}),
+      issues,
+      failed: verdict === 'fails' || failsOn(issues, strict),
+    };
   });
   return { suite: `blockgate check ${result.plan.tool} ${result.profile}`, cwd, subjects };
 }
 
 /** gate and diff: one subject per fact area compared, one error issue per difference in it. */
-export function driftReport(suite: string, expected: string, diffs: Difference[], areas: readonly string[], cwd: string): FindingsReport {
+export function driftReport(
+  suite: string,
+  expected: string,
+  diffs: Difference[],
+  areas: readonly string[],
+  cwd: string,
+): FindingsReport {
   const subjects = DIFF_AREAS.filter(({ area }) => areas.includes(area)).map(({ area, title }): Subject => {
-    const issues = diffs.filter((d) => d.area === area).map((d): Issue => ({
-      code: `drift-${area}`, severity: 'error' as Severity, title: `${title} differs from ${expected}`, message: describeDifference(d, plain),
-    }));
+    const issues = diffs
+      .filter((d) => d.area === area)
+      .map(
+        (d): Issue => ({
+          code: `drift-${area}`,
+          severity: 'error' as Severity,
+          title: `${title} differs from ${expected}`,
+          message: describeDifference(d, plain),
+        }),
+      );
     return { name: title, kind: 'area', issues, failed: issues.length > 0 };
   });
   return { suite, cwd, subjects };

@@ -15,7 +15,8 @@ export function checkText(result: CheckResult, paint: Paint, show = { findings: 
     lines.push('', `${paint.bold(result.plan.program)} would print:`, ...result.messages.map((m) => `  ${m}`));
   }
   const findings = result.findings.filter((f) => f.severity !== 'info' || result.findings.length < 8);
-  if (show.findings && findings.length > 0) lines.push('', paint.bold('findings:'), ...findings.flatMap((f) => findingLines(f, paint)));
+  if (show.findings && findings.length > 0)
+    lines.push('', paint.bold('findings:'), ...findings.flatMap((f) => findingLines(f, paint)));
   return lines.join('\n');
 }
 
@@ -23,7 +24,11 @@ function driveTree(drive: DriveResult, paint: Paint): string[] {
   const byId = new Map(drive.nodes.map((n) => [n.id, n]));
   const devices = drive.drive.attachments.map((a) => a.origin).join(', ');
   const head = `${verdictWord(drive.verdict, paint)}  ${drive.drive.location}${devices ? `  (device: ${devices})` : ''}`;
-  return [head, `  ${describeNode(drive.drive.root, byId.get(drive.drive.root.id), paint)}`, ...childLines(drive.drive.root, byId, '  ', paint)];
+  return [
+    head,
+    `  ${describeNode(drive.drive.root, byId.get(drive.drive.root.id), paint)}`,
+    ...childLines(drive.drive.root, byId, '  ', paint),
+  ];
 }
 
 function childLines(node: BlockNode, byId: Map<string, NodeResult>, indent: string, paint: Paint): string[] {
@@ -38,16 +43,30 @@ function describeNode(node: BlockNode, result: NodeResult | undefined, paint: Pa
   const role = node.childRole && node.childRole !== 'file' ? `${node.childRole} ` : '';
   const name = node.filename ? ` ${node.filename}` : '';
   if (!result) return `${role}${node.driver}${name}`;
-  const access = result.access && result.access !== result.requested ? `${result.requested}→${result.access}` : result.requested;
-  const verdict = result.verdict === 'fails' ? paint.red(`fails at ${result.decidedBy}`)
-    : result.verdict === 'not-reached' ? paint.dim('not reached') : paint.green('opens');
+  const access =
+    result.access && result.access !== result.requested ? `${result.requested}→${result.access}` : result.requested;
+  const verdict =
+    result.verdict === 'fails'
+      ? paint.red(`fails at ${result.decidedBy}`)
+      : result.verdict === 'not-reached'
+        ? paint.dim('not reached')
+        : paint.green('opens');
   return `${role}${paint.bold(node.driver)} (${node.role}, ${access})${name}  ${verdict}`;
 }
 
 export function findingLines(finding: Finding, paint: Paint): string[] {
   const text = describe(finding);
-  const tag = finding.severity === 'error' ? paint.red('error') : finding.severity === 'warning' ? paint.yellow('warning') : paint.dim('info');
-  return [`  ${tag} ${finding.code}${finding.node ? ` [${finding.node}]` : ''}: ${text.message}`, `      fix: ${text.fix}`, `      see: ${text.docs}`];
+  const tag =
+    finding.severity === 'error'
+      ? paint.red('error')
+      : finding.severity === 'warning'
+        ? paint.yellow('warning')
+        : paint.dim('info');
+  return [
+    `  ${tag} ${finding.code}${finding.node ? ` [${finding.node}]` : ''}: ${text.message}`,
+    `      fix: ${text.fix}`,
+    `      see: ${text.docs}`,
+  ];
 }
 
 export function verdictWord(verdict: CheckResult['verdict'], paint: Paint): string {

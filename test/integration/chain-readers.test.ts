@@ -58,7 +58,20 @@ const SINGLES: Array<[string, () => void]> = [
   ['base.raw', () => create('-f', 'raw', 'base.raw', '1M')],
   ['v2.qcow2', () => create('-f', 'qcow2', '-o', 'compat=0.10', 'v2.qcow2', '1M')],
   ['v3.qcow2', () => create('-f', 'qcow2', '-o', 'compat=1.1', 'v3.qcow2', '1M')],
-  ['enc.qcow2', () => create('-f', 'qcow2', '--object', 'secret,id=s0,data=x', '-o', 'encrypt.format=luks,encrypt.key-secret=s0', 'enc.qcow2', '1M')],
+  [
+    'enc.qcow2',
+    () =>
+      create(
+        '-f',
+        'qcow2',
+        '--object',
+        'secret,id=s0,data=x',
+        '-o',
+        'encrypt.format=luks,encrypt.key-secret=s0',
+        'enc.qcow2',
+        '1M',
+      ),
+  ],
   ['v1.qcow', () => create('-f', 'qcow', 'v1.qcow', '1M')],
   ['d.qed', () => create('-f', 'qed', 'd.qed', '1M')],
   ['ms.vmdk', () => create('-f', 'vmdk', 'ms.vmdk', '1M')],
@@ -87,7 +100,10 @@ const CHAINS: Array<[string, () => void]> = [
   ['@/ov-tgs.qcow2', () => create('-f', 'qcow2', '-b', 'sub/tgs.vmdk', '-F', 'vmdk', 'ov-tgs.qcow2')],
   ['ov-ms.qcow2', () => create('-f', 'qcow2', '-b', 'ms.vmdk', '-F', 'vmdk', 'ov-ms.qcow2')],
   ['ov.vmdk', () => create('-f', 'vmdk', '-b', 'ms.vmdk', '-F', 'vmdk', 'ov.vmdk')],
-  ['tgs-ov.vmdk', () => create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentSparse', '-b', 'mf.vmdk', '-F', 'vmdk', 'tgs-ov.vmdk')],
+  [
+    'tgs-ov.vmdk',
+    () => create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentSparse', '-b', 'mf.vmdk', '-F', 'vmdk', 'tgs-ov.vmdk'),
+  ],
   // qed records a backing format only for raw: the qcow2 below it is probed.
   ['over.qed', () => create('-f', 'qed', '-b', 'top.qcow2', '-F', 'qcow2', 'over.qed')],
   ['raw.qed', () => create('-f', 'qed', '-b', 'base.raw', '-F', 'raw', 'raw.qed')],
@@ -106,18 +122,27 @@ const CHAINS: Array<[string, () => void]> = [
   ['sub/fp.qcow2', () => create('-f', 'qcow2', '-b', 'file:v3.qcow2', '-F', 'qcow2', 'sub/fp.qcow2')],
   // A backing format "file": the protocol driver alone, its size the file's size.
   ['fmt-file.qcow2', () => create('-f', 'qcow2', '-b', 'sub/mid.qcow2', '-F', 'file', 'fmt-file.qcow2')],
-  ['noformat.qcow2', () => {
-    create('-f', 'qcow2', '-b', 'sub/base.raw', '-F', 'raw', 'noformat.qcow2');
-    dropBackingFormat('noformat.qcow2');
-  }],
-  ['sub/noformat-up.qcow2', () => {
-    create('-f', 'qcow2', '-o', 'compat=0.10', '-b', '../ov-vpc.qcow2', '-F', 'qcow2', 'sub/noformat-up.qcow2');
-    dropBackingFormat('sub/noformat-up.qcow2');
-  }],
-  ['noformat-vmdk.qcow2', () => {
-    create('-f', 'qcow2', '-b', join(dir, 'ms.vmdk'), '-F', 'vmdk', 'noformat-vmdk.qcow2');
-    dropBackingFormat('noformat-vmdk.qcow2');
-  }],
+  [
+    'noformat.qcow2',
+    () => {
+      create('-f', 'qcow2', '-b', 'sub/base.raw', '-F', 'raw', 'noformat.qcow2');
+      dropBackingFormat('noformat.qcow2');
+    },
+  ],
+  [
+    'sub/noformat-up.qcow2',
+    () => {
+      create('-f', 'qcow2', '-o', 'compat=0.10', '-b', '../ov-vpc.qcow2', '-F', 'qcow2', 'sub/noformat-up.qcow2');
+      dropBackingFormat('sub/noformat-up.qcow2');
+    },
+  ],
+  [
+    'noformat-vmdk.qcow2',
+    () => {
+      create('-f', 'qcow2', '-b', join(dir, 'ms.vmdk'), '-F', 'vmdk', 'noformat-vmdk.qcow2');
+      dropBackingFormat('noformat-vmdk.qcow2');
+    },
+  ],
 ];
 
 /** Chains that stop on an error; qemu-img then prints no chain, so only the error is compared. */
@@ -126,31 +151,49 @@ const FAILURES: Array<[string, () => void]> = [
   ['miss.qcow2', () => create('-f', 'qcow2', '-u', '-b', 'nothere.qcow2', '-F', 'qcow2', 'miss.qcow2', '1M')],
   ['sub/miss.qcow2', () => create('-f', 'qcow2', '-u', '-b', 'gone.raw', '-F', 'raw', 'sub/miss.qcow2', '1M')],
   ['ov-miss.qcow2', () => create('-f', 'qcow2', '-u', '-b', 'sub/miss.qcow2', '-F', 'qcow2', 'ov-miss.qcow2', '1M')],
-  ['file-miss.qcow2', () => create('-f', 'qcow2', '-u', '-b', 'file:nothere.raw', '-F', 'raw', 'file-miss.qcow2', '1M')],
-  ['loop-b.qcow2', () => {
-    create('-f', 'qcow2', 'loop-a.qcow2', '1M');
-    create('-f', 'qcow2', '-b', 'loop-a.qcow2', '-F', 'qcow2', 'loop-b.qcow2');
-    qemuImg('rebase', '-u', '-b', 'loop-b.qcow2', '-F', 'qcow2', 'loop-a.qcow2');
-  }],
+  [
+    'file-miss.qcow2',
+    () => create('-f', 'qcow2', '-u', '-b', 'file:nothere.raw', '-F', 'raw', 'file-miss.qcow2', '1M'),
+  ],
+  [
+    'loop-b.qcow2',
+    () => {
+      create('-f', 'qcow2', 'loop-a.qcow2', '1M');
+      create('-f', 'qcow2', '-b', 'loop-a.qcow2', '-F', 'qcow2', 'loop-b.qcow2');
+      qemuImg('rebase', '-u', '-b', 'loop-b.qcow2', '-F', 'qcow2', 'loop-a.qcow2');
+    },
+  ],
   ['./loop-b.qcow2', () => undefined],
   ['@/loop-a.qcow2', () => undefined],
-  ['self.qcow2', () => {
-    create('-f', 'qcow2', 'self.qcow2', '1M');
-    qemuImg('rebase', '-u', '-b', 'self.qcow2', '-F', 'qcow2', 'self.qcow2');
-  }],
-  ['unknown-fmt.qcow2', () => {
-    create('-f', 'qcow2', '-b', 'v3.qcow2', '-F', 'qcow2', 'unknown-fmt.qcow2');
-    setBackingFormat('unknown-fmt.qcow2', 'qcow2', 'zzzzz');
-  }],
-  ['dir.qcow2', () => {
-    mkdirSync(join(dir, 'adir'));
-    create('-f', 'qcow2', '-u', '-b', 'adir', '-F', 'raw', 'dir.qcow2', '1M');
-  }],
-  ['bad-base.qcow2', () => {
-    create('-f', 'qcow2', 'v4.qcow2', '1M');
-    patch('v4.qcow2', (b) => b.writeUInt32BE(4, 4));
-    create('-f', 'qcow2', '-u', '-b', 'v4.qcow2', '-F', 'qcow2', 'bad-base.qcow2', '1M');
-  }],
+  [
+    'self.qcow2',
+    () => {
+      create('-f', 'qcow2', 'self.qcow2', '1M');
+      qemuImg('rebase', '-u', '-b', 'self.qcow2', '-F', 'qcow2', 'self.qcow2');
+    },
+  ],
+  [
+    'unknown-fmt.qcow2',
+    () => {
+      create('-f', 'qcow2', '-b', 'v3.qcow2', '-F', 'qcow2', 'unknown-fmt.qcow2');
+      setBackingFormat('unknown-fmt.qcow2', 'qcow2', 'zzzzz');
+    },
+  ],
+  [
+    'dir.qcow2',
+    () => {
+      mkdirSync(join(dir, 'adir'));
+      create('-f', 'qcow2', '-u', '-b', 'adir', '-F', 'raw', 'dir.qcow2', '1M');
+    },
+  ],
+  [
+    'bad-base.qcow2',
+    () => {
+      create('-f', 'qcow2', 'v4.qcow2', '1M');
+      patch('v4.qcow2', (b) => b.writeUInt32BE(4, 4));
+      create('-f', 'qcow2', '-u', '-b', 'v4.qcow2', '-F', 'qcow2', 'bad-base.qcow2', '1M');
+    },
+  ],
   ['proto.qcow2', () => create('-f', 'qcow2', '-u', '-b', 'x:y.qcow2', '-F', 'qcow2', 'proto.qcow2', '1M')],
 ];
 
@@ -203,7 +246,17 @@ describe('native chain reader vs qemu-img info --backing-chain', () => {
 });
 
 describe('vmdk extents as qemu-img opens them', () => {
-  const vmdks = ['ms.vmdk', 'mf.vmdk', 'tgs.vmdk', 'so.vmdk', 'ov-vmdk.qcow2', '@/ov-tgs.qcow2', 'ov.vmdk', 'tgs-ov.vmdk', 'sub/up.qcow2'];
+  const vmdks = [
+    'ms.vmdk',
+    'mf.vmdk',
+    'tgs.vmdk',
+    'so.vmdk',
+    'ov-vmdk.qcow2',
+    '@/ov-tgs.qcow2',
+    'ov.vmdk',
+    'tgs-ov.vmdk',
+    'sub/up.qcow2',
+  ];
 
   it.each(vmdks)('%s', (name) => {
     type Info = { filename: string; 'format-specific'?: { data?: { extents?: Array<{ filename: string }> } } };
@@ -213,7 +266,10 @@ describe('vmdk extents as qemu-img opens them', () => {
     printed.forEach((info, i) => {
       const node = native[i]!;
       const opened = info['format-specific']?.data?.extents?.map((e) => e.filename);
-      if (node.format !== 'vmdk') return expect(opened).toBeUndefined();
+      if (node.format !== 'vmdk') {
+        expect(opened).toBeUndefined();
+        return;
+      }
       // vmdk_parse_extents: an absolute name as is, else joined to the image's folder; a sparse
       // image (no descriptor extents) is its own extent.
       const folder = node.filename.slice(0, node.filename.lastIndexOf('/') + 1);
@@ -233,7 +289,10 @@ describe('readChainWithQemuImg', () => {
   it('takes a name starting with "-" as a file', async () => {
     writeFileSync(join(dir, '-dash.raw'), Buffer.alloc(512));
     const real = await withQemuImg('-dash.raw');
-    expect(real).toStrictEqual({ path: '-dash.raw', chain: [{ filename: '-dash.raw', format: 'raw', virtualSize: 512 }] });
+    expect(real).toStrictEqual({
+      path: '-dash.raw',
+      chain: [{ filename: '-dash.raw', format: 'raw', virtualSize: 512 }],
+    });
     expect(readChainNatively('-dash.raw', dir)).toStrictEqual(real);
   });
 });

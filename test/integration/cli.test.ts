@@ -17,11 +17,15 @@ describe('blockgate check', () => {
     const { LIBGUESTFS_BACKEND: _, ...env } = process.env;
     const plain = spawnSync(BIN, ['check', '--profile', 'rhel-7', '--json', '--', ...xen], { encoding: 'utf8', env });
     expect(plain.status).toBe(1);
-    expect(JSON.parse(plain.stdout).findings.map((f: { code: string }) => f.code)).toContain('v2v-direct-backend-required');
+    expect(JSON.parse(plain.stdout).findings.map((f: { code: string }) => f.code)).toContain(
+      'v2v-direct-backend-required',
+    );
     for (const prefix of [['LIBGUESTFS_BACKEND=direct'], ['env', 'LIBGUESTFS_BACKEND=direct']]) {
       const r = run(['check', '--profile', 'rhel-7', '--json', '--', ...prefix, ...xen]);
       expect(r.status, prefix.join(' ')).toBe(0);
-      expect(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code)).not.toContain('v2v-direct-backend-required');
+      expect(JSON.parse(r.stdout).findings.map((f: { code: string }) => f.code)).not.toContain(
+        'v2v-direct-backend-required',
+      );
     }
   });
 
@@ -29,25 +33,51 @@ describe('blockgate check', () => {
     const r = run(['check', '--profile', 'rhel-7', '-C', 'examples', '--', 'qemu-kvm', '-drive', 'file=test.vpc']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
-      "  qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only be used for read-only devices\n");
+      "  qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only be used for read-only devices\n",
+    );
     expect(r.stdout).toContain('FAILS  -drive file=test.vpc');
     expect(r.stdout).not.toContain('\u001b[');
   });
 
   it('--json gives the versioned object, and exit 0 for a silent read-only fallback', () => {
-    const r = run(['check', '--profile', 'rhel-9', '--json', '-C', 'examples', '--', 'qemu-kvm', '-drive', 'file=test.vpc,if=virtio']);
+    const r = run([
+      'check',
+      '--profile',
+      'rhel-9',
+      '--json',
+      '-C',
+      'examples',
+      '--',
+      'qemu-kvm',
+      '-drive',
+      'file=test.vpc,if=virtio',
+    ]);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.blockgate).toBe(1);
     expect(out.verdict).toBe('opens-read-only');
     expect(out.messages).toEqual([]);
-    expect(out.nodes.map((n: { driver: string; access: string }) => `${n.driver}:${n.access}`)).toEqual(['file:rw', 'vpc:ro']);
+    expect(out.nodes.map((n: { driver: string; access: string }) => `${n.driver}:${n.access}`)).toEqual([
+      'file:rw',
+      'vpc:ro',
+    ]);
     expect(out.findings.map((f: { code: string }) => f.code)).toContain('auto-read-only-fallback');
     for (const f of out.findings) expect(statSync(f.docs).isFile()).toBe(true);
   });
 
   it('exit 0 and no messages when everything opens', () => {
-    const r = run(['check', '--profile', 'debian-12', '--json', '-C', 'examples', '--', 'qemu-system-x86_64', '-drive', 'file=test.vpc,format=vpc,if=none']);
+    const r = run([
+      'check',
+      '--profile',
+      'debian-12',
+      '--json',
+      '-C',
+      'examples',
+      '--',
+      'qemu-system-x86_64',
+      '-drive',
+      'file=test.vpc,format=vpc,if=none',
+    ]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'opens', messages: [] });
   });
@@ -55,11 +85,33 @@ describe('blockgate check', () => {
   it('accepts a profile file, and a file that extends a bundled profile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'blockgate-cli-'));
     const file = join(dir, 'mine.yaml');
-    writeFileSync(file, [
-      'name: mine', 'description: RHEL 9 with vpc read-write', 'extends: rhel-9', 'qemu:', '  whitelist:',
-      '    rw: [qcow2, raw, file, vpc]', '    ro: []', '    tools: false', '    source: "a test of extends: written by hand"', '',
-    ].join('\n'));
-    const r = run(['check', '--profile', file, '--json', '-C', 'examples', '--', 'qemu-kvm', '-drive', 'file=test.vpc,if=virtio']);
+    writeFileSync(
+      file,
+      [
+        'name: mine',
+        'description: RHEL 9 with vpc read-write',
+        'extends: rhel-9',
+        'qemu:',
+        '  whitelist:',
+        '    rw: [qcow2, raw, file, vpc]',
+        '    ro: []',
+        '    tools: false',
+        '    source: "a test of extends: written by hand"',
+        '',
+      ].join('\n'),
+    );
+    const r = run([
+      'check',
+      '--profile',
+      file,
+      '--json',
+      '-C',
+      'examples',
+      '--',
+      'qemu-kvm',
+      '-drive',
+      'file=test.vpc,if=virtio',
+    ]);
     expect(JSON.parse(r.stdout).verdict).toBe('opens');
   });
 });
@@ -70,14 +122,34 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
   writeFileSync(join(dir, 'broken.yaml'), 'name: [\n');
   const cases: [string, string[], RegExp][] = [
     ['unknown profile', ['check', '-p', 'nope', '--', 'qemu-kvm', '-hda', 'x'], /^blockgate: unknown profile 'nope'/],
-    ['malformed profile', ['check', '-p', join(dir, 'bad.yaml'), '--', 'qemu-kvm', '-hda', 'x'], /bad\.yaml: \/qemu: must have required property 'package'$/],
+    [
+      'malformed profile',
+      ['check', '-p', join(dir, 'bad.yaml'), '--', 'qemu-kvm', '-hda', 'x'],
+      /bad\.yaml: \/qemu: must have required property 'package'$/,
+    ],
     ['unparseable profile', ['check', '-p', join(dir, 'broken.yaml'), '--', 'qemu-kvm', '-hda', 'x'], /broken\.yaml: /],
     ['unknown command', ['check', '-p', 'rhel-9', '--', 'bash', '-c', 'x'], /^blockgate: unknown command 'bash'/],
-    ['option without argument', ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-drive'], /^blockgate: option -drive requires an argument$/],
-    ['unknown qemu-img subcommand', ['check', '-p', 'rhel-9', '--', 'qemu-img', 'frobnicate', 'x'], /unknown subcommand 'frobnicate'/],
-    ['bad -blockdev JSON', ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-blockdev', '{"driver":'], /-blockdev \{"driver":: not valid JSON/],
+    [
+      'option without argument',
+      ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-drive'],
+      /^blockgate: option -drive requires an argument$/,
+    ],
+    [
+      'unknown qemu-img subcommand',
+      ['check', '-p', 'rhel-9', '--', 'qemu-img', 'frobnicate', 'x'],
+      /unknown subcommand 'frobnicate'/,
+    ],
+    [
+      'bad -blockdev JSON',
+      ['check', '-p', 'rhel-9', '--', 'qemu-kvm', '-blockdev', '{"driver":'],
+      /-blockdev \{"driver":: not valid JSON/,
+    ],
     ['no command', ['check', '-p', 'rhel-9'], /no command given: put the command to check after --/],
-    ['a RHEL program on this host without --profile', ['check', '--', 'qemu-kvm', '-hda', 'x'], /unknown command 'qemu-kvm' on profile host: .*--profile NAME/],
+    [
+      'a RHEL program on this host without --profile',
+      ['check', '--', 'qemu-kvm', '-hda', 'x'],
+      /unknown command 'qemu-kvm' on profile host: .*--profile NAME/,
+    ],
     ['unknown blockgate command', ['chek'], /unknown command 'chek'/],
     ['bad --format', ['diff', 'rhel-8', 'rhel-9', '--format', 'xml'], /unknown --format 'xml'/],
   ];
@@ -85,7 +157,10 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     it(name, () => {
       const r = run(args, dir);
       expect(r.status).toBe(2);
-      const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('(Did you mean'));
+      const lines = r.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('(Did you mean'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(pattern);
       expect(r.stdout).toBe('');
@@ -105,7 +180,10 @@ describe('the inspected host is the default profile', () => {
     const bin = mkdtempSync(join(tmpdir(), 'blockgate-path-'));
     symlinkSync(process.execPath, join(bin, 'node'));
     for (const tool of ['readlink', 'dirname']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-    const r = spawnSync(BIN, ['check', '--', 'qemu-kvm', '-hda', 'x'], { encoding: 'utf8', env: { PATH: bin, HOME: process.env['HOME'] ?? '/root' } });
+    const r = spawnSync(BIN, ['check', '--', 'qemu-kvm', '-hda', 'x'], {
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: process.env['HOME'] ?? '/root' },
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--profile NAME/);
@@ -116,7 +194,18 @@ describe('blockgate profiles', () => {
   it('lists every bundled profile', () => {
     const r = run(['profiles']);
     expect(r.status).toBe(0);
-    for (const name of ['rhel-7', 'rhel-7-rhev', 'rhel-8', 'rhel-9', 'rhel-9.2', 'rhel-10', 'fedora', 'debian-12', 'opensuse', 'upstream']) {
+    for (const name of [
+      'rhel-7',
+      'rhel-7-rhev',
+      'rhel-8',
+      'rhel-9',
+      'rhel-9.2',
+      'rhel-10',
+      'fedora',
+      'debian-12',
+      'opensuse',
+      'upstream',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^${name.replace('.', '\\.')} `, 'm'));
     }
   });
@@ -124,7 +213,8 @@ describe('blockgate profiles', () => {
     const r = run(['profiles', 'show', 'rhel-9.2', '--json']);
     const p = JSON.parse(r.stdout);
     expect(p.qemu.whitelist.ro).toEqual(['vdi', 'vmdk', 'vhdx', 'vpc', 'https']);
-    for (const group of [p.qemu, p.qemu.drivers, p.qemu.whitelist, ...p.qemu.modules]) expect(group.source.length).toBeGreaterThan(8);
+    for (const group of [p.qemu, p.qemu.drivers, p.qemu.whitelist, ...p.qemu.modules])
+      expect(group.source.length).toBeGreaterThan(8);
   });
   it('every bundled policy file names a source for each fact group', () => {
     for (const f of readdirSync('policies').filter((x) => x.endsWith('.yaml'))) {

@@ -21,7 +21,10 @@ const script = (shell: 'bash' | 'zsh') => {
   writeFileSync(file, r.stdout);
   return file;
 };
-const PROFILES = sh(BIN, ['profiles']).stdout.trimEnd().split('\n').map((l) => l.split(' ')[0]!);
+const PROFILES = sh(BIN, ['profiles'])
+  .stdout.trimEnd()
+  .split('\n')
+  .map((l) => l.split(' ')[0]!);
 
 /** Words typed after `blockgate` -> what the real shell's completion offers for the last one. */
 const CASES: [string, string[]][] = [
@@ -39,11 +42,15 @@ const CASES: [string, string[]][] = [
 describe('bash completion, in a real bash', () => {
   const file = script('bash');
   const complete = (typed: string): string[] => {
-    const r = sh('bash', ['-c', `source '${file}'; COMP_WORDS=(blockgate ${typed}); [[ '${typed}' == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _blockgate; printf '%s\\n' "\${COMPREPLY[@]}"`]);
+    const r = sh('bash', [
+      '-c',
+      `source '${file}'; COMP_WORDS=(blockgate ${typed}); [[ '${typed}' == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _blockgate; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ]);
     expect(r.stderr).toBe('');
     return r.stdout.split('\n').filter(Boolean).sort();
   };
-  for (const [typed, want] of CASES) it(`blockgate ${typed}<TAB>`, () => expect(complete(typed)).toEqual([...want].sort()));
+  for (const [typed, want] of CASES)
+    it(`blockgate ${typed}<TAB>`, () => expect(complete(typed)).toEqual([...want].sort()));
   it('profile names come from `blockgate profiles`, files after --', () => {
     expect(PROFILES).toContain('rhel-7');
     expect(complete('check --profile ')).toEqual(expect.arrayContaining(PROFILES));
@@ -65,10 +72,23 @@ describe('zsh completion, in a real zsh', () => {
 
 describe('man page blockgate(1), from the same definitions as --help', () => {
   const helpOf = (path: string[]) => sh(BIN, [...path, '--help']).stdout;
-  const section = (help: string, name: string) => (help.split(`\n${name}:\n`)[1] ?? '').split('\n\n')[0]!.split('\n').filter(Boolean);
+  const section = (help: string, name: string) =>
+    (help.split(`\n${name}:\n`)[1] ?? '').split('\n\n')[0]!.split('\n').filter(Boolean);
   const commandsOf = (path: string[]): string[][] =>
-    section(helpOf(path), 'Commands').filter((l) => /^  \S/.test(l)).map((l) => l.trim().split(' ')[0]!).flatMap((c) => (c === 'help' ? [[...path, c]] : [[...path, c], ...commandsOf([...path, c])]));
-  const optionsOf = (path: string[]) => section(helpOf(path), 'Options').filter((l) => l.trim().startsWith('-')).flatMap((l) => l.trim().split(/\s{2,}/)[0]!.split(', ').map((f) => f.split(' ')[0]!));
+    section(helpOf(path), 'Commands')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(' ')[0]!)
+      .flatMap((c) => (c === 'help' ? [[...path, c]] : [[...path, c], ...commandsOf([...path, c])]));
+  const optionsOf = (path: string[]) =>
+    section(helpOf(path), 'Options')
+      .filter((l) => l.trim().startsWith('-'))
+      .flatMap((l) =>
+        l
+          .trim()
+          .split(/\s{2,}/)[0]!
+          .split(', ')
+          .map((f) => f.split(' ')[0]!),
+      );
 
   it('renders with groff -man -ww without a warning, and with man -l', () => {
     const groff = sh('groff', ['-man', '-Tutf8', '-ww', '-z', MAN]);
@@ -80,7 +100,9 @@ describe('man page blockgate(1), from the same definitions as --help', () => {
   it('lists every command and every option that --help lists', () => {
     const page = sh('groff', ['-man', '-Tutf8', '-P', '-cbou', MAN]).stdout.replace(/\u2010/g, '-');
     const paths = commandsOf([]);
-    expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['check', 'image', 'profiles show', 'completion', 'help']));
+    expect(paths.map((p) => p.join(' '))).toEqual(
+      expect.arrayContaining(['check', 'image', 'profiles show', 'completion', 'help']),
+    );
     for (const path of paths) {
       expect(page).toContain(`blockgate ${path.join(' ')}`);
       if (path.at(-1) === 'help') continue;

@@ -18,7 +18,20 @@ function realLog(): string {
   const o = oracle('rhel9');
   const dir = mkdtempSync(join(tmpdir(), 'blockgate-explain-'));
   spawnSync('/usr/bin/qemu-img', ['create', '-q', '-f', 'vmdk', 't.vmdk', '1M'], { cwd: dir });
-  const qemu = spawnSync(o.qemu, ['-M', 'none', '-display', 'none', '-nodefaults', '-S', '-blockdev', 'driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk'], { cwd: dir, env: o.env, encoding: 'utf8', input: '' });
+  const qemu = spawnSync(
+    o.qemu,
+    [
+      '-M',
+      'none',
+      '-display',
+      'none',
+      '-nodefaults',
+      '-S',
+      '-blockdev',
+      'driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk',
+    ],
+    { cwd: dir, env: o.env, encoding: 'utf8', input: '' },
+  );
   expect(qemu.status).toBe(1);
   return `+ start guest\n${qemu.stderr}+ done\n`;
 }
@@ -35,21 +48,52 @@ describe('blockgate explain', () => {
     expect(result.ruleId).toBe('driver-read-only-only');
     expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 2 });
     const github = run(['explain', '-p', 'rhel-9', '--log', file, '--format', 'github']);
-    expect(github.stdout).toMatch(new RegExp(`^::error title=Driver allowed read-only only \\(driver-read-only-only\\),file=${file.replaceAll('/', '\\/')},line=2::`));
+    expect(github.stdout).toMatch(
+      new RegExp(
+        `^::error title=Driver allowed read-only only \\(driver-read-only-only\\),file=${file.replaceAll('/', '\\/')},line=2::`,
+      ),
+    );
   });
 
   it('takes an unquoted message whose words look like options', () => {
-    const r = run(['explain', '-p', 'rhel-7', 'qemu-kvm:', '-drive', 'file=t.vpc:', 'Driver', "'vpc'", 'can', 'only', 'be', 'used', 'for', 'read-only', 'devices']);
+    const r = run([
+      'explain',
+      '-p',
+      'rhel-7',
+      'qemu-kvm:',
+      '-drive',
+      'file=t.vpc:',
+      'Driver',
+      "'vpc'",
+      'can',
+      'only',
+      'be',
+      'used',
+      'for',
+      'read-only',
+      'devices',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('error driver-read-only-only');
   });
 
   it('explains one message given on the command line, with the fixes of the profile', () => {
-    const r = run(['explain', '-p', 'rhel-9', "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can only be used for read-only devices"]);
+    const r = run([
+      'explain',
+      '-p',
+      'rhel-9',
+      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can only be used for read-only devices",
+    ]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('  error driver-read-only-only: Driver allowed read-only only  (layer: whitelist, program: qemu-kvm)\n');
-    expect(r.stdout).toContain('  fix: open it read-only: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off,readonly=on\n');
-    expect(r.stdout).toContain("  fix: convert it; rhel-9's qemu-img does not enforce the whitelist: qemu-img convert -f vmdk -O qcow2 t.vmdk t.qcow2\n");
+    expect(r.stdout).toContain(
+      '  error driver-read-only-only: Driver allowed read-only only  (layer: whitelist, program: qemu-kvm)\n',
+    );
+    expect(r.stdout).toContain(
+      '  fix: open it read-only: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off,readonly=on\n',
+    );
+    expect(r.stdout).toContain(
+      "  fix: convert it; rhel-9's qemu-img does not enforce the whitelist: qemu-img convert -f vmdk -O qcow2 t.vmdk t.qcow2\n",
+    );
     expect(r.stdout).toContain('  see: docs/findings/driver-read-only-only.md\n');
   });
 
@@ -59,16 +103,40 @@ describe('blockgate explain', () => {
     writeFileSync(file, log);
     const fromFile = run(['explain', '-p', 'rhel-9', '--log', file]);
     expect(fromFile.status).toBe(0);
-    expect(fromFile.stdout).toContain("line 2: qemu-system-x86_64: -blockdev driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk: Driver 'vmdk' can only be used for read-only devices\n");
+    expect(fromFile.stdout).toContain(
+      "line 2: qemu-system-x86_64: -blockdev driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk: Driver 'vmdk' can only be used for read-only devices\n",
+    );
     const json = run(['explain', '-p', 'rhel-9', '--json', '--log', '-'], log);
     expect(json.status).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(out).toMatchObject({ blockgate: 1, profile: 'rhel-9', recognised: [] });
     expect(out.explained).toHaveLength(1);
     const [e] = out.explained;
-    expect(Object.keys(e)).toEqual(['line', 'text', 'program', 'code', 'layer', 'severity', 'args', 'title', 'cause', 'notes', 'fixes', 'docs']);
-    expect(e).toMatchObject({ line: 2, program: 'qemu-system-x86_64', code: 'driver-read-only-only', layer: 'whitelist', severity: 'error', args: { driver: 'vmdk' } });
-    expect(e.fixes[0]).toBe('open it read-only: -blockdev driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk,read-only=on');
+    expect(Object.keys(e)).toEqual([
+      'line',
+      'text',
+      'program',
+      'code',
+      'layer',
+      'severity',
+      'args',
+      'title',
+      'cause',
+      'notes',
+      'fixes',
+      'docs',
+    ]);
+    expect(e).toMatchObject({
+      line: 2,
+      program: 'qemu-system-x86_64',
+      code: 'driver-read-only-only',
+      layer: 'whitelist',
+      severity: 'error',
+      args: { driver: 'vmdk' },
+    });
+    expect(e.fixes[0]).toBe(
+      'open it read-only: -blockdev driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk,read-only=on',
+    );
     expect(statSync(e.docs).isFile()).toBe(true);
   });
 
@@ -80,7 +148,12 @@ describe('blockgate explain', () => {
   });
 
   it('bad input: one line, exit 2', () => {
-    for (const args of [['explain', '-p', 'rhel-9'], ['explain', '-p', 'rhel-9', '--log', '/nonexistent/log'], ['explain', '-p', 'nosuch', 'x'], ['explain', '--log', '-', 'x']]) {
+    for (const args of [
+      ['explain', '-p', 'rhel-9'],
+      ['explain', '-p', 'rhel-9', '--log', '/nonexistent/log'],
+      ['explain', '-p', 'nosuch', 'x'],
+      ['explain', '--log', '-', 'x'],
+    ]) {
       const r = run(args, '');
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);

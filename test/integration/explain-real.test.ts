@@ -16,7 +16,10 @@ import { explain } from '../../src/explain/explain.js';
 import { oracle, type Oracle, type OracleName } from '../support/oracles.js';
 import { makeImages } from '../support/compare.js';
 
-interface Run { stderr: string; status: number | null }
+interface Run {
+  stderr: string;
+  status: number | null;
+}
 
 function tool(program: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Run {
   const r = spawnSync(program, args, { cwd, env: { ...env, LC_ALL: 'C.UTF-8' }, encoding: 'utf8', input: '' });
@@ -47,54 +50,193 @@ type Case = [what: string, capture: (o: Oracle, dir: string) => Promise<Run> | R
 const M_NONE = ['-M', 'none'];
 const CASES: Record<OracleName, Case[]> = {
   rhel9: [
-    ['ro-listed driver read-write', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=vpc,node-name=a,file.driver=file,file.filename=t.vpc'], d), [['driver-read-only-only', 'whitelist']]],
-    ['driver on neither list', (o, d) => system(o, [...M_NONE, '-drive', 'file=t.qcow,format=qcow,if=none'], d), [['driver-not-whitelisted', 'whitelist']]],
-    ['protocol on neither list', (o, d) => system(o, [...M_NONE, '-drive', 'file=ssh://127.0.0.1/x,if=none'], d), [['driver-not-whitelisted', 'whitelist']]],
-    ['unknown protocol', (o, d) => system(o, [...M_NONE, '-drive', 'file=foo://127.0.0.1/x,if=none'], d), [['protocol-unknown', 'availability']]],
-    ['unknown driver', (o, d) => system(o, [...M_NONE, '-drive', 'file=t.raw,format=nosuch,if=none'], d), [['driver-not-built', 'availability']]],
-    ['unknown -blockdev driver', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=nosuch,node-name=a'], d), [['driver-not-built', 'availability']]],
-    ['file not found', (o, d) => system(o, [...M_NONE, '-drive', 'file=nosuch.img,if=none'], d), [['file-not-found', 'file']]],
-    ['backing file not found', (o, d) => system(o, [...M_NONE, '-drive', 'file=ov-missing.qcow2,format=qcow2,if=none'], d), [['file-not-found', 'file']]],
-    ['ide disk on a node fallen back to read-only', (o, d) => system(o, ['-M', 'pc', '-drive', 'file=t.vmdk,format=vmdk'], d), [['device-needs-write', 'device']]],
-    ['raw probe warning', (o, d) => system(o, [...M_NONE, '-drive', 'file=disk.img,if=none'], d), [['raw-probed', 'probe']]],
-    ['node reference not found', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=qcow2,node-name=a,file=nosuchnode'], d), [['node-not-found', 'input']]],
+    [
+      'ro-listed driver read-write',
+      (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=vpc,node-name=a,file.driver=file,file.filename=t.vpc'], d),
+      [['driver-read-only-only', 'whitelist']],
+    ],
+    [
+      'driver on neither list',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=t.qcow,format=qcow,if=none'], d),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'protocol on neither list',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=ssh://127.0.0.1/x,if=none'], d),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'unknown protocol',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=foo://127.0.0.1/x,if=none'], d),
+      [['protocol-unknown', 'availability']],
+    ],
+    [
+      'unknown driver',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=t.raw,format=nosuch,if=none'], d),
+      [['driver-not-built', 'availability']],
+    ],
+    [
+      'unknown -blockdev driver',
+      (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=nosuch,node-name=a'], d),
+      [['driver-not-built', 'availability']],
+    ],
+    [
+      'file not found',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=nosuch.img,if=none'], d),
+      [['file-not-found', 'file']],
+    ],
+    [
+      'backing file not found',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=ov-missing.qcow2,format=qcow2,if=none'], d),
+      [['file-not-found', 'file']],
+    ],
+    [
+      'ide disk on a node fallen back to read-only',
+      (o, d) => system(o, ['-M', 'pc', '-drive', 'file=t.vmdk,format=vmdk'], d),
+      [['device-needs-write', 'device']],
+    ],
+    [
+      'raw probe warning',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=disk.img,if=none'], d),
+      [['raw-probed', 'probe']],
+    ],
+    [
+      'node reference not found',
+      (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=qcow2,node-name=a,file=nosuchnode'], d),
+      [['node-not-found', 'input']],
+    ],
   ],
   rhel7: [
-    ['ro-listed driver read-write', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk'], d), [['driver-read-only-only', 'whitelist']]],
-    ['driver on neither list', (o, d) => system(o, [...M_NONE, '-drive', 'file=t.vdi,format=vdi,if=none'], d), [['driver-not-whitelisted', 'whitelist']]],
-    ['ro-listed protocol read-write', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=ssh,node-name=s,server.host=127.0.0.1,server.port=1,path=/x'], d), [['driver-read-only-only', 'whitelist']]],
+    [
+      'ro-listed driver read-write',
+      (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk'], d),
+      [['driver-read-only-only', 'whitelist']],
+    ],
+    [
+      'driver on neither list',
+      (o, d) => system(o, [...M_NONE, '-drive', 'file=t.vdi,format=vdi,if=none'], d),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'ro-listed protocol read-write',
+      (o, d) =>
+        system(o, [...M_NONE, '-blockdev', 'driver=ssh,node-name=s,server.host=127.0.0.1,server.port=1,path=/x'], d),
+      [['driver-read-only-only', 'whitelist']],
+    ],
   ],
   'rhel9-tools': [
-    ['qemu-img info, not whitelisted', (o, d) => tool(o.qemuImg, ['info', 't.qcow'], d, o.env), [['driver-not-whitelisted', 'whitelist']]],
-    ['qemu-img create over a not whitelisted backing file', (o, d) => tool(o.qemuImg, ['create', '-f', 'qcow2', '-b', 't.qcow', '-F', 'qcow', 'new.qcow2'], d, o.env), [['driver-not-whitelisted', 'whitelist']]],
-    ['qemu-io read-write, ro-listed', (o, d) => tool(o.qemuIo, ['-c', 'quit', 't.vpc'], d, o.env), [['driver-read-only-only', 'whitelist']]],
-    ['qemu-io read-only, not whitelisted', (o, d) => tool(o.qemuIo, ['-r', '-c', 'quit', 't.qcow'], d, o.env), [['driver-not-whitelisted', 'whitelist']]],
-    ['qemu-nbd read-write, ro-listed', (o, d) => tool(o.manifest.qemuNbd ?? '', ['t.vpc'], d, o.env), [['driver-read-only-only', 'whitelist']]],
+    [
+      'qemu-img info, not whitelisted',
+      (o, d) => tool(o.qemuImg, ['info', 't.qcow'], d, o.env),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'qemu-img create over a not whitelisted backing file',
+      (o, d) => tool(o.qemuImg, ['create', '-f', 'qcow2', '-b', 't.qcow', '-F', 'qcow', 'new.qcow2'], d, o.env),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'qemu-io read-write, ro-listed',
+      (o, d) => tool(o.qemuIo, ['-c', 'quit', 't.vpc'], d, o.env),
+      [['driver-read-only-only', 'whitelist']],
+    ],
+    [
+      'qemu-io read-only, not whitelisted',
+      (o, d) => tool(o.qemuIo, ['-r', '-c', 'quit', 't.qcow'], d, o.env),
+      [['driver-not-whitelisted', 'whitelist']],
+    ],
+    [
+      'qemu-nbd read-write, ro-listed',
+      (o, d) => tool(o.manifest.qemuNbd ?? '', ['t.vpc'], d, o.env),
+      [['driver-read-only-only', 'whitelist']],
+    ],
   ],
   debian: [
     ['qemu-img, file not found', (o, d) => tool(o.qemuImg, ['info', 'nosuch.img'], d), [['file-not-found', 'file']]],
-    ['qemu-io, file not found', (o, d) => tool(o.qemuIo, ['-c', 'quit', 'nosuch.img'], d), [['file-not-found', 'file']]],
-    ['qemu-nbd, file not found', (o, d) => tool(o.manifest.qemuNbd ?? '', ['nosuch.img'], d), [['file-not-found', 'file']]],
-    ['qemu-img -f unknown', (o, d) => tool(o.qemuImg, ['info', '-f', 'nosuch', 't.raw'], d), [['driver-not-built', 'availability']]],
-    ['qemu-img -O unknown', (o, d) => tool(o.qemuImg, ['convert', '-O', 'nosuch', 't.raw', 'out'], d), [['driver-not-built', 'availability']]],
+    [
+      'qemu-io, file not found',
+      (o, d) => tool(o.qemuIo, ['-c', 'quit', 'nosuch.img'], d),
+      [['file-not-found', 'file']],
+    ],
+    [
+      'qemu-nbd, file not found',
+      (o, d) => tool(o.manifest.qemuNbd ?? '', ['nosuch.img'], d),
+      [['file-not-found', 'file']],
+    ],
+    [
+      'qemu-img -f unknown',
+      (o, d) => tool(o.qemuImg, ['info', '-f', 'nosuch', 't.raw'], d),
+      [['driver-not-built', 'availability']],
+    ],
+    [
+      'qemu-img -O unknown',
+      (o, d) => tool(o.qemuImg, ['convert', '-O', 'nosuch', 't.raw', 'out'], d),
+      [['driver-not-built', 'availability']],
+    ],
     ['qemu-img, invalid json:', (o, d) => tool(o.qemuImg, ['info', 'json:{"driver":'], d), [['json-invalid', 'input']]],
-    ['qemu-img create, backing format not given', (o, d) => tool(o.qemuImg, ['create', '-f', 'qcow2', '-b', 't.qcow2', 'nofmt.qcow2'], d), [['backing-format-missing', 'image']]],
-    ['curl read-write', (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=https,node-name=b,url=https://127.0.0.1:1/x'], d), [['driver-read-only-by-nature', 'driver']]],
-    ['ide-hd on a read-only node', (o, d) => system(o, ['-M', 'pc', '-drive', 'file=t.qcow2,format=qcow2,if=none,id=d,readonly=on', '-device', 'ide-hd,drive=d'], d), [['device-needs-write', 'device']]],
-    ...(['-drive', '-blockdev', 'qemu-img', 'qemu-io', 'qemu-nbd'] as const).map((form): Case => [`block-ssh.so not installed, ${form}`, (o, d) => missingSsh(o, d, form), [['module-not-installed', 'module']]]),
-    ['block-ssh.so of another build', (o, d) => moduleDir(o, d, (dir) => copyFileSync(join(oracle('rhel9').moduleDir ?? '', 'block-ssh.so'), join(dir, 'block-ssh.so'))), [['module-not-installed', 'module']]],
-    ['block-ssh.so broken', (o, d) => moduleDir(o, d, (dir) => writeFileSync(join(dir, 'block-ssh.so'), '')), [['module-not-installed', 'module']]],
+    [
+      'qemu-img create, backing format not given',
+      (o, d) => tool(o.qemuImg, ['create', '-f', 'qcow2', '-b', 't.qcow2', 'nofmt.qcow2'], d),
+      [['backing-format-missing', 'image']],
+    ],
+    [
+      'curl read-write',
+      (o, d) => system(o, [...M_NONE, '-blockdev', 'driver=https,node-name=b,url=https://127.0.0.1:1/x'], d),
+      [['driver-read-only-by-nature', 'driver']],
+    ],
+    [
+      'ide-hd on a read-only node',
+      (o, d) =>
+        system(
+          o,
+          ['-M', 'pc', '-drive', 'file=t.qcow2,format=qcow2,if=none,id=d,readonly=on', '-device', 'ide-hd,drive=d'],
+          d,
+        ),
+      [['device-needs-write', 'device']],
+    ],
+    ...(['-drive', '-blockdev', 'qemu-img', 'qemu-io', 'qemu-nbd'] as const).map(
+      (form): Case => [
+        `block-ssh.so not installed, ${form}`,
+        (o, d) => missingSsh(o, d, form),
+        [['module-not-installed', 'module']],
+      ],
+    ),
+    [
+      'block-ssh.so of another build',
+      (o, d) =>
+        moduleDir(o, d, (dir) =>
+          copyFileSync(join(oracle('rhel9').moduleDir ?? '', 'block-ssh.so'), join(dir, 'block-ssh.so')),
+        ),
+      [['module-not-installed', 'module']],
+    ],
+    [
+      'block-ssh.so broken',
+      (o, d) => moduleDir(o, d, (dir) => writeFileSync(join(dir, 'block-ssh.so'), '')),
+      [['module-not-installed', 'module']],
+    ],
   ],
 };
 
 const WRAPPER = resolve('scripts/with-missing-module.sh');
 
-function missingSsh(o: Oracle, d: string, form: '-drive' | '-blockdev' | 'qemu-img' | 'qemu-io' | 'qemu-nbd'): Promise<Run> | Run {
+function missingSsh(
+  o: Oracle,
+  d: string,
+  form: '-drive' | '-blockdev' | 'qemu-img' | 'qemu-io' | 'qemu-nbd',
+): Promise<Run> | Run {
   const prefix = [o.manifest.modulesWithoutSsh ?? '', '--'];
   const url = 'ssh://127.0.0.1/x';
-  if (form === '-drive') return system(o, [...M_NONE, '-drive', `file=${url},if=none`], d, [...prefix, o.qemu], WRAPPER);
-  if (form === '-blockdev') return system(o, [...M_NONE, '-blockdev', 'driver=ssh,node-name=s,server.host=127.0.0.1,server.port=1,path=/x'], d, [...prefix, o.qemu], WRAPPER);
-  const program = form === 'qemu-img' ? o.qemuImg : form === 'qemu-io' ? o.qemuIo : o.manifest.qemuNbd ?? '';
+  if (form === '-drive')
+    return system(o, [...M_NONE, '-drive', `file=${url},if=none`], d, [...prefix, o.qemu], WRAPPER);
+  if (form === '-blockdev')
+    return system(
+      o,
+      [...M_NONE, '-blockdev', 'driver=ssh,node-name=s,server.host=127.0.0.1,server.port=1,path=/x'],
+      d,
+      [...prefix, o.qemu],
+      WRAPPER,
+    );
+  const program = form === 'qemu-img' ? o.qemuImg : form === 'qemu-io' ? o.qemuIo : (o.manifest.qemuNbd ?? '');
   const args = form === 'qemu-img' ? ['info', url] : form === 'qemu-io' ? ['-c', 'quit', url] : [url];
   return tool(WRAPPER, [...prefix, program, ...args], d);
 }
@@ -103,7 +245,11 @@ function missingSsh(o: Oracle, d: string, form: '-drive' | '-blockdev' | 'qemu-i
 function moduleDir(o: Oracle, d: string, put: (dir: string) => void): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'blockgate-modules-'));
   put(dir);
-  return system({ ...o, env: { ...o.env, QEMU_MODULE_DIR: dir } }, [...M_NONE, '-drive', 'file=ssh://127.0.0.1/x,if=none'], d);
+  return system(
+    { ...o, env: { ...o.env, QEMU_MODULE_DIR: dir } },
+    [...M_NONE, '-drive', 'file=ssh://127.0.0.1/x,if=none'],
+    d,
+  );
 }
 
 for (const name of Object.keys(CASES) as OracleName[]) {
@@ -115,7 +261,11 @@ for (const name of Object.keys(CASES) as OracleName[]) {
       o = oracle(name);
       profile = await loadProfile(PROFILES[name]);
       dir = makeImages(o);
-      spawnSync('/usr/bin/qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'missing.qcow2', '-F', 'qcow2', 'ov-missing.qcow2', '1M'], { cwd: dir });
+      spawnSync(
+        '/usr/bin/qemu-img',
+        ['create', '-q', '-f', 'qcow2', '-b', 'missing.qcow2', '-F', 'qcow2', 'ov-missing.qcow2', '1M'],
+        { cwd: dir },
+      );
     });
     for (const [what, capture, expected] of CASES[name]) {
       it(what, async () => {
@@ -141,11 +291,31 @@ describe('explain what the layers above QEMU print before any appliance starts',
     profile = await loadProfile('debian-12');
   });
   const cases: [string, string, string[], [string, string][]][] = [
-    ['guestfish, local file missing', 'guestfish', ['-a', '/nonexistent.img', 'run'], [['libguestfs-file-missing', 'libguestfs']]],
+    [
+      'guestfish, local file missing',
+      'guestfish',
+      ['-a', '/nonexistent.img', 'run'],
+      [['libguestfs-file-missing', 'libguestfs']],
+    ],
     ['virt-ls, local file missing', 'virt-ls', ['-a', 'nosuch.img', '/'], [['libguestfs-file-missing', 'libguestfs']]],
-    ['guestfish, protocol libguestfs does not know', 'guestfish', ['-a', 'foo://127.0.0.1/x'], [['libguestfs-protocol-unknown', 'libguestfs']]],
-    ['virt-v2v -i disk, file missing', 'virt-v2v', ['-i', 'disk', '/nonexistent', '-o', 'null'], [['file-not-found', 'virt-v2v']]],
-    ['virt-v2v, output mode this build lacks', 'virt-v2v', ['-i', 'disk', 't.raw', '-o', 'nosuch'], [['v2v-output-disabled', 'virt-v2v']]],
+    [
+      'guestfish, protocol libguestfs does not know',
+      'guestfish',
+      ['-a', 'foo://127.0.0.1/x'],
+      [['libguestfs-protocol-unknown', 'libguestfs']],
+    ],
+    [
+      'virt-v2v -i disk, file missing',
+      'virt-v2v',
+      ['-i', 'disk', '/nonexistent', '-o', 'null'],
+      [['file-not-found', 'virt-v2v']],
+    ],
+    [
+      'virt-v2v, output mode this build lacks',
+      'virt-v2v',
+      ['-i', 'disk', 't.raw', '-o', 'nosuch'],
+      [['v2v-output-disabled', 'virt-v2v']],
+    ],
     ['nbdkit, plugin missing', 'nbdkit', ['nosuchplugin'], [['nbdkit-plugin-missing', 'nbdkit']]],
     ['nbdkit file plugin, file missing', 'nbdkit', ['file', '/nonexistent'], [['file-not-found', 'nbdkit']]],
   ];

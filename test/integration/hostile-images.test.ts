@@ -36,7 +36,13 @@ function patch(name: string, from: string, to: string): void {
   if (from.length !== to.length) {
     // qcow2 header extension: type (4) and length (4) right before the data, data padded to 8 bytes.
     const padded = (n: number) => Math.ceil(n / 8) * 8;
-    out = Buffer.concat([buf.subarray(0, at - 4), u32(to.length), Buffer.from(to), Buffer.alloc(padded(to.length) - to.length), buf.subarray(at + padded(from.length))]);
+    out = Buffer.concat([
+      buf.subarray(0, at - 4),
+      u32(to.length),
+      Buffer.from(to),
+      Buffer.alloc(padded(to.length) - to.length),
+      buf.subarray(at + padded(from.length)),
+    ]);
   }
   writeFileSync(file(name), out);
 }
@@ -53,8 +59,10 @@ function setHeaderField(name: string, offset: number, value: bigint, size: 4 | 8
   writeFileSync(file(name), buf);
 }
 
-const QUORUM = 'json:{"driver":"quorum","vote-threshold":1,"children":[{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}},{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}]}';
-const NBD = 'json:{"driver":"raw","file":{"driver":"nbd","server":{"type":"inet","host":"127.0.0.1","port":"10809"},"export":"secret"}}';
+const QUORUM =
+  'json:{"driver":"quorum","vote-threshold":1,"children":[{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}},{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}]}';
+const NBD =
+  'json:{"driver":"raw","file":{"driver":"nbd","server":{"type":"inet","host":"127.0.0.1","port":"10809"},"export":"secret"}}';
 
 function makeCorpus(): void {
   create('-f', 'qcow2', 'base.qcow2', '1M');
@@ -67,9 +75,21 @@ function makeCorpus(): void {
   qemuImg('rebase', '-u', '-b', QUORUM, '-F', 'quorum', 'quorum-backing.qcow2');
   create('-f', 'qcow2', 'nbd-backing.qcow2', '1M');
   qemuImg('rebase', '-u', '-b', NBD, '-F', 'raw', 'nbd-backing.qcow2');
-  writeFileSync(file('device-extent.vmdk'), [
-    '# Disk DescriptorFile', 'version=1', 'CID=fffffffe', 'parentCID=ffffffff', 'createType="monolithicFlat"', '',
-    'RW 2048 FLAT "/dev/null" 0', '', 'ddb.adapterType = "ide"', ''].join('\n'));
+  writeFileSync(
+    file('device-extent.vmdk'),
+    [
+      '# Disk DescriptorFile',
+      'version=1',
+      'CID=fffffffe',
+      'parentCID=ffffffff',
+      'createType="monolithicFlat"',
+      '',
+      'RW 2048 FLAT "/dev/null" 0',
+      '',
+      'ddb.adapterType = "ide"',
+      '',
+    ].join('\n'),
+  );
   // A guest disk whose first bytes are a qcow2 header (the guest wrote it) with a backing file on the host.
   copyFileSync(file('passwd-backing.qcow2'), file('guest.img'));
   truncateSync(file('guest.img'), 4 << 20);
@@ -95,7 +115,10 @@ function makeCorpus(): void {
   setHeaderField('far-name.qcow2', 8, 1n << 40n, 8); // backing_file_offset past the first cluster
 }
 
-const sha256 = (name: string) => createHash('sha256').update(readFileSync(file(name))).digest('hex');
+const sha256 = (name: string) =>
+  createHash('sha256')
+    .update(readFileSync(file(name)))
+    .digest('hex');
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'blockgate-hostile-'));
@@ -126,7 +149,11 @@ describe('the corpus is what it claims (qemu-img info)', () => {
     expect(qemuImg('info', '-U', '-f', 'qcow2', 'passwd-data.qcow2')).toContain('data file: /etc/passwd'));
   it('guest.img probes as qcow2', () => expect(qemuImg('info', '-U', 'guest.img')).toContain('file format: qcow2'));
   it('qemu-img refuses the broken headers with the words blockgate reports', () => {
-    for (const [name, text] of [['truncated.qcow2', 'qcow2 header too short'], ['long-name.qcow2', 'Backing file name too long'], ['far-name.qcow2', 'Invalid backing file offset']]) {
+    for (const [name, text] of [
+      ['truncated.qcow2', 'qcow2 header too short'],
+      ['long-name.qcow2', 'Backing file name too long'],
+      ['far-name.qcow2', 'Invalid backing file offset'],
+    ]) {
       const r = spawnSync(QEMU_IMG, ['info', '-U', name ?? ''], { cwd: dir, encoding: 'utf8' });
       expect(r.stderr).toContain(text);
     }
@@ -158,9 +185,15 @@ describe.each([
 
 describe('what the findings say', () => {
   it('the quorum backing names its drivers and the host file', () =>
-    expect(judge('quorum-backing.qcow2').findings.find((f) => f.code === 'backing-json')?.args).toMatchObject({ drivers: 'quorum, raw, file', filenames: '/etc/passwd' }));
+    expect(judge('quorum-backing.qcow2').findings.find((f) => f.code === 'backing-json')?.args).toMatchObject({
+      drivers: 'quorum, raw, file',
+      filenames: '/etc/passwd',
+    }));
   it('the nbd backing names the server it would connect to', () =>
-    expect(judge('nbd-backing.qcow2').findings.find((f) => f.code === 'backing-json')?.args).toMatchObject({ drivers: 'raw, nbd', servers: '127.0.0.1:10809' }));
+    expect(judge('nbd-backing.qcow2').findings.find((f) => f.code === 'backing-json')?.args).toMatchObject({
+      drivers: 'raw, nbd',
+      servers: '127.0.0.1:10809',
+    }));
   it('the deep chain is followed 256 deep, and the files read are that chain', () => {
     const j = judge('deep0000.qcow2');
     expect(j.chain.chain).toHaveLength(256);
@@ -172,7 +205,16 @@ describe('what the findings say', () => {
     expect([...j.reads]).toEqual([file('passwd-backing.qcow2')]);
   });
   it('every hostile image fails the judgement (exit status 1)', () => {
-    for (const name of ['passwd-backing.qcow2', 'passwd-data.qcow2', 'quorum-backing.qcow2', 'nbd-backing.qcow2', 'device-extent.vmdk', 'loop-a.qcow2', 'deep0000.qcow2', 'truncated.qcow2']) {
+    for (const name of [
+      'passwd-backing.qcow2',
+      'passwd-data.qcow2',
+      'quorum-backing.qcow2',
+      'nbd-backing.qcow2',
+      'device-extent.vmdk',
+      'loop-a.qcow2',
+      'deep0000.qcow2',
+      'truncated.qcow2',
+    ]) {
       expect(failed(judge(name)), name).toBe(true);
     }
   });
@@ -187,8 +229,14 @@ describe('a benign overlay', () => {
     expect([...j.reads].sort()).toEqual([file('base.qcow2'), file('benign.qcow2')]);
   });
   it('its JSON record has the chain top to base', () => {
-    const record = imageRecord(judge('benign.qcow2')) as { chain: { filename: string; format: string; backingFormat?: string }[]; verdict: string };
-    expect(record.chain.map((n) => [n.filename, n.format])).toEqual([['benign.qcow2', 'qcow2'], ['base.qcow2', 'qcow2']]);
+    const record = imageRecord(judge('benign.qcow2')) as {
+      chain: { filename: string; format: string; backingFormat?: string }[];
+      verdict: string;
+    };
+    expect(record.chain.map((n) => [n.filename, n.format])).toEqual([
+      ['benign.qcow2', 'qcow2'],
+      ['base.qcow2', 'qcow2'],
+    ]);
     expect(record.verdict).toBe('opens');
   });
 });
@@ -197,8 +245,15 @@ describe('scan --json lines', () => {
   it('from the real CLI, whose heads are read ahead on a second thread past 400 files, equal what image judges here', () => {
     const names = readdirSync(dir).sort();
     expect(names.length).toBeGreaterThan(400);
-    const r = spawnSync(resolve('bin/blockgate'), ['scan', '--profile', 'debian-12', '--json', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const r = spawnSync(resolve('bin/blockgate'), ['scan', '--profile', 'debian-12', '--json', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l['path'])).toEqual(names);
     // The deep chain's links are judged in the test below; here its head (deep0000) stands for them.
     for (const line of lines.filter((l) => !/^deep0*[1-9]/.test(String(l['path'])))) {
@@ -217,8 +272,23 @@ describe('scan --json lines', () => {
 
 describe('no image changed', () => {
   it('every file of the corpus has the sha256 it had before', () => {
-    for (const name of ['passwd-backing.qcow2', 'passwd-data.qcow2', 'quorum-backing.qcow2', 'nbd-backing.qcow2', 'device-extent.vmdk', 'guest.img', 'loop-a.qcow2', 'loop-b.qcow2',
-      'deep0000.qcow2', 'truncated.qcow2', 'long-name.qcow2', 'far-name.qcow2', 'benign.qcow2', 'base.qcow2']) judge(name);
+    for (const name of [
+      'passwd-backing.qcow2',
+      'passwd-data.qcow2',
+      'quorum-backing.qcow2',
+      'nbd-backing.qcow2',
+      'device-extent.vmdk',
+      'guest.img',
+      'loop-a.qcow2',
+      'loop-b.qcow2',
+      'deep0000.qcow2',
+      'truncated.qcow2',
+      'long-name.qcow2',
+      'far-name.qcow2',
+      'benign.qcow2',
+      'base.qcow2',
+    ])
+      judge(name);
     for (const [name, hash] of before) expect(sha256(name), name).toBe(hash);
     expect(readdirSync(dir).sort()).toEqual([...before.keys()].sort());
   });

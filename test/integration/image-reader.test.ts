@@ -66,20 +66,27 @@ const CASES: Case[] = [
   { file: 'odd.raw', format: 'raw', make: () => writeFileSync(join(dir, 'odd.raw'), Buffer.alloc(1000, 7)) },
   { file: 'v2.qcow2', format: 'qcow2', make: () => create('-f', 'qcow2', '-o', 'compat=0.10', 'v2.qcow2', '1M') },
   { file: 'v3.qcow2', format: 'qcow2', make: () => create('-f', 'qcow2', '-o', 'compat=1.1', 'v3.qcow2', '1M') },
-  { file: 'rel-F.qcow2', format: 'qcow2', make: () => create('-f', 'qcow2', '-b', 'base.raw', '-F', 'raw', 'rel-F.qcow2') },
   {
-    file: 'abs-F.qcow2', format: 'qcow2',
+    file: 'rel-F.qcow2',
+    format: 'qcow2',
+    make: () => create('-f', 'qcow2', '-b', 'base.raw', '-F', 'raw', 'rel-F.qcow2'),
+  },
+  {
+    file: 'abs-F.qcow2',
+    format: 'qcow2',
     make: () => create('-f', 'qcow2', '-b', join(dir, 'v3.qcow2'), '-F', 'qcow2', 'abs-F.qcow2'),
   },
   {
-    file: 'rel.qcow2', format: 'qcow2',
+    file: 'rel.qcow2',
+    format: 'qcow2',
     make: () => {
       create('-f', 'qcow2', '-b', 'base.raw', '-F', 'raw', 'rel.qcow2');
       dropBackingFormat('rel.qcow2');
     },
   },
   {
-    file: 'abs-v2.qcow2', format: 'qcow2',
+    file: 'abs-v2.qcow2',
+    format: 'qcow2',
     make: () => {
       create('-f', 'qcow2', '-o', 'compat=0.10', '-b', join(dir, 'base.raw'), '-F', 'raw', 'abs-v2.qcow2');
       dropBackingFormat('abs-v2.qcow2');
@@ -87,35 +94,68 @@ const CASES: Case[] = [
   },
   { file: 'df.qcow2', format: 'qcow2', make: () => create('-f', 'qcow2', '-o', 'data_file=df.data', 'df.qcow2', '1M') },
   {
-    file: 'dfraw.qcow2', format: 'qcow2',
+    file: 'dfraw.qcow2',
+    format: 'qcow2',
     make: () => create('-f', 'qcow2', '-o', 'data_file=dfraw.data,data_file_raw=on', 'dfraw.qcow2', '1M'),
   },
   {
-    file: 'enc.qcow2', format: 'qcow2',
-    make: () => create('-f', 'qcow2', '--object', 'secret,id=s0,data=x', '-o', 'encrypt.format=luks,encrypt.key-secret=s0', 'enc.qcow2', '1M'),
+    file: 'enc.qcow2',
+    format: 'qcow2',
+    make: () =>
+      create(
+        '-f',
+        'qcow2',
+        '--object',
+        'secret,id=s0,data=x',
+        '-o',
+        'encrypt.format=luks,encrypt.key-secret=s0',
+        'enc.qcow2',
+        '1M',
+      ),
   },
   { file: 'v1.qcow', format: 'qcow', make: () => create('-f', 'qcow', '-b', 'base.raw', '-F', 'raw', 'v1.qcow') },
   { file: 'b.qed', format: 'qed', make: () => create('-f', 'qed', '-b', 'base.raw', '-F', 'raw', 'b.qed') },
-  { file: 'b-qcow2.qed', format: 'qed', make: () => create('-f', 'qed', '-b', 'v3.qcow2', '-F', 'qcow2', 'b-qcow2.qed') },
-  { file: 'ms.vmdk', format: 'vmdk', make: () => create('-f', 'vmdk', 'ms.vmdk', '1M') },
-  { file: 'mf.vmdk', format: 'vmdk', make: () => create('-f', 'vmdk', '-o', 'subformat=monolithicFlat', 'mf.vmdk', '1M') },
   {
-    file: 'tgs.vmdk', format: 'vmdk',
+    file: 'b-qcow2.qed',
+    format: 'qed',
+    make: () => create('-f', 'qed', '-b', 'v3.qcow2', '-F', 'qcow2', 'b-qcow2.qed'),
+  },
+  { file: 'ms.vmdk', format: 'vmdk', make: () => create('-f', 'vmdk', 'ms.vmdk', '1M') },
+  {
+    file: 'mf.vmdk',
+    format: 'vmdk',
+    make: () => create('-f', 'vmdk', '-o', 'subformat=monolithicFlat', 'mf.vmdk', '1M'),
+  },
+  {
+    file: 'tgs.vmdk',
+    format: 'vmdk',
     make: () => create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentSparse', 'tgs.vmdk', '3G'),
   },
   {
-    file: 'tgf.vmdk', format: 'vmdk',
+    file: 'tgf.vmdk',
+    format: 'vmdk',
     make: () => create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentFlat', 'tgf.vmdk', '3G'),
   },
-  { file: 'so.vmdk', format: 'vmdk', make: () => create('-f', 'vmdk', '-o', 'subformat=streamOptimized', 'so.vmdk', '1M') },
+  {
+    file: 'so.vmdk',
+    format: 'vmdk',
+    make: () => create('-f', 'vmdk', '-o', 'subformat=streamOptimized', 'so.vmdk', '1M'),
+  },
   { file: 'ov.vmdk', format: 'vmdk', make: () => create('-f', 'vmdk', '-b', 'ms.vmdk', '-F', 'vmdk', 'ov.vmdk') },
   {
-    file: 'tgs-ov.vmdk', format: 'vmdk',
-    make: () => create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentSparse', '-b', 'ms.vmdk', '-F', 'vmdk', 'tgs-ov.vmdk'),
+    file: 'tgs-ov.vmdk',
+    format: 'vmdk',
+    make: () =>
+      create('-f', 'vmdk', '-o', 'subformat=twoGbMaxExtentSparse', '-b', 'ms.vmdk', '-F', 'vmdk', 'tgs-ov.vmdk'),
   },
   { file: 'dyn.vpc', format: 'vpc', make: () => create('-f', 'vpc', 'dyn.vpc', '10M') },
   // A fixed VHD has its footer only at the end: probing (vpc_probe looks at the start) says raw.
-  { file: 'fixed.vpc', format: 'vpc', probed: 'raw', make: () => create('-f', 'vpc', '-o', 'subformat=fixed', 'fixed.vpc', '10M') },
+  {
+    file: 'fixed.vpc',
+    format: 'vpc',
+    probed: 'raw',
+    make: () => create('-f', 'vpc', '-o', 'subformat=fixed', 'fixed.vpc', '10M'),
+  },
   { file: 'd.vhdx', format: 'vhdx', make: () => create('-f', 'vhdx', 'd.vhdx', '10M') },
   { file: 'd.vdi', format: 'vdi', make: () => create('-f', 'vdi', 'd.vdi', '10M') },
   { file: 'd.hdd', format: 'parallels', make: () => create('-f', 'parallels', 'd.hdd', '10M') },
@@ -124,7 +164,8 @@ const CASES: Case[] = [
   { file: 'v1.bochs', format: 'bochs', make: () => writeFileSync(join(dir, 'v1.bochs'), bochs(0x10000, 84)) },
   { file: 'd.cloop', format: 'cloop', make: () => writeFileSync(join(dir, 'd.cloop'), cloop()) },
   {
-    file: 'd.luks', format: 'luks',
+    file: 'd.luks',
+    format: 'luks',
     make: () => create('-f', 'luks', '--object', 'secret,id=s0,data=x', '-o', 'key-secret=s0', 'd.luks', '1M'),
   },
 ];
@@ -151,7 +192,7 @@ function cloop(): Buffer {
   b.write('#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n', 0, 'latin1');
   b.writeUInt32BE(65536, 128);
   b.writeUInt32BE(2, 132);
-  [160n, 200n, 240n].forEach((o, i) => b.writeBigUInt64BE(o, 136 + i * 8));
+  for (const [i, o] of [160n, 200n, 240n].entries()) b.writeBigUInt64BE(o, 136 + i * 8);
   return b;
 }
 
@@ -210,8 +251,14 @@ const PROBE_EDGES: Array<[string, () => Buffer]> = [
   ['luks-vdi.img', () => withVdiSignature(Buffer.from('LUKS\xba\xbe\x00\x01', 'latin1'))],
   ['qed-vdi.img', () => withVdiSignature(Buffer.from('QED\0', 'latin1'))],
   ['parallels-vdi.img', () => withVdiSignature(Buffer.from('WithoutFreeSpace\x02\0\0\0', 'latin1'))],
-  ['cloop.dmg', () => Buffer.from('#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n')],
-  ['cloop.img', () => Buffer.from('#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n')],
+  [
+    'cloop.dmg',
+    () => Buffer.from('#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n'),
+  ],
+  [
+    'cloop.img',
+    () => Buffer.from('#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n'),
+  ],
   ['empty.dmg', () => Buffer.alloc(0)],
   ['short.qcow2', () => be32s(0x514649fb, 2)],
   ['at512.vmdk', () => Buffer.from(`#${'x'.repeat(500)}\nversion=1\n`)],
@@ -223,7 +270,7 @@ const PROBE_EDGES: Array<[string, () => Buffer]> = [
 
 function be32s(...words: number[]): Buffer {
   const b = Buffer.alloc(words.length * 4);
-  words.forEach((w, i) => b.writeUInt32BE(w, i * 4));
+  for (const [i, w] of words.entries()) b.writeUInt32BE(w, i * 4);
   return b;
 }
 
@@ -265,13 +312,21 @@ const REFUSALS: Array<[string, ProbeFormat, () => void]> = [
   ['long-backing.qcow2', 'qcow2', () => patch('rel-F.qcow2', 'long-backing.qcow2', (b) => b.writeUInt32BE(1024, 16))],
   ['feature.qcow2', 'qcow2', () => patch('v3.qcow2', 'feature.qcow2', (b) => b.writeUInt32BE(0x100, 72))],
   ['fmt-len.qcow2', 'qcow2', () => patch('rel-F.qcow2', 'fmt-len.qcow2', (b) => b.writeUInt32BE(16, extAt(b) + 4))],
-  ['ext-len.qcow2', 'qcow2', () => patch('rel-F.qcow2', 'ext-len.qcow2', (b) => b.writeUInt32BE(0x10000, extAt(b) + 4))],
+  [
+    'ext-len.qcow2',
+    'qcow2',
+    () => patch('rel-F.qcow2', 'ext-len.qcow2', (b) => b.writeUInt32BE(0x10000, extAt(b) + 4)),
+  ],
   ['refcount.qcow2', 'qcow2', () => patch('v3.qcow2', 'refcount.qcow2', (b) => b.writeUInt32BE(0, 56))],
   ['cluster.qcow', 'qcow', () => patch('v1.qcow', 'cluster.qcow', (b) => b.writeUInt8(20, 32))],
   ['cluster.qed', 'qed', () => patch('b.qed', 'cluster.qed', (b) => b.writeUInt32LE(1000, 4))],
   ['version.vmdk', 'vmdk', () => patch('ms.vmdk', 'version.vmdk', (b) => b.writeUInt32LE(4, 4))],
   ['gtes.vmdk', 'vmdk', () => patch('ms.vmdk', 'gtes.vmdk', (b) => b.writeUInt32LE(1024, 44))],
-  ['sparse-type.vmdk', 'vmdk', () => patch('mf.vmdk', 'sparse-type.vmdk', (b) => b.write('monolithicSparse"\n#', b.indexOf('monolithicFlat')))],
+  [
+    'sparse-type.vmdk',
+    'vmdk',
+    () => patch('mf.vmdk', 'sparse-type.vmdk', (b) => b.write('monolithicSparse"\n#', b.indexOf('monolithicFlat'))),
+  ],
   ['no-offset.vmdk', 'vmdk', () => patch('mf.vmdk', 'no-offset.vmdk', (b) => b.write(' \n', b.indexOf('" 0') + 1))],
   ['no-type.vmdk', 'vmdk', () => patch('mf.vmdk', 'no-type.vmdk', (b) => b.write('k', b.indexOf('createType')))],
   ['version.vdi', 'vdi', () => patch('d.vdi', 'version.vdi', (b) => b.writeUInt32LE(0x00010002, 68))],

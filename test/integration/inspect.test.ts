@@ -35,15 +35,49 @@ interface Case {
   vmdk: 'opens' | 'opens-read-only';
 }
 
-const fixtureProfile = (name: string) => (): Profile => parse(readFileSync(`test/fixtures/profiles/${name}.yaml`, 'utf8')) as Profile;
+const fixtureProfile = (name: string) => (): Profile =>
+  parse(readFileSync(`test/fixtures/profiles/${name}.yaml`, 'utf8')) as Profile;
 const debian12 = (): Profile => bundledProfiles()['debian-12'] as Profile;
-const asOracle = (o: Oracle): InspectOptions => ({ qemu: [o.qemu], qemuImg: o.qemuImg, moduleDir: o.moduleDir, env: o.env });
-const DEBIAN_MODULES = { 'block-curl.so': true, 'block-gluster.so': true, 'block-iscsi.so': true, 'block-nfs.so': true, 'block-ssh.so': true, 'block-rbd.so': true };
+const asOracle = (o: Oracle): InspectOptions => ({
+  qemu: [o.qemu],
+  qemuImg: o.qemuImg,
+  moduleDir: o.moduleDir,
+  env: o.env,
+});
+const DEBIAN_MODULES = {
+  'block-curl.so': true,
+  'block-gluster.so': true,
+  'block-iscsi.so': true,
+  'block-nfs.so': true,
+  'block-ssh.so': true,
+  'block-rbd.so': true,
+};
 
 const CASES: Case[] = [
-  { name: 'rhel9', oracle: 'rhel9', options: asOracle, reference: fixtureProfile('oracle-rhel9'), modules: { 'block-curl.so': true, 'block-ssh.so': true }, vmdk: 'opens-read-only' },
-  { name: 'rhel7', oracle: 'rhel7', options: asOracle, reference: fixtureProfile('oracle-rhel7'), modules: { 'block-curl.so': true, 'block-ssh.so': true }, vmdk: 'opens-read-only' },
-  { name: 'rhel9-tools', oracle: 'rhel9-tools', options: asOracle, reference: fixtureProfile('oracle-rhel9-tools'), modules: { 'block-curl.so': true, 'block-ssh.so': true }, vmdk: 'opens-read-only' },
+  {
+    name: 'rhel9',
+    oracle: 'rhel9',
+    options: asOracle,
+    reference: fixtureProfile('oracle-rhel9'),
+    modules: { 'block-curl.so': true, 'block-ssh.so': true },
+    vmdk: 'opens-read-only',
+  },
+  {
+    name: 'rhel7',
+    oracle: 'rhel7',
+    options: asOracle,
+    reference: fixtureProfile('oracle-rhel7'),
+    modules: { 'block-curl.so': true, 'block-ssh.so': true },
+    vmdk: 'opens-read-only',
+  },
+  {
+    name: 'rhel9-tools',
+    oracle: 'rhel9-tools',
+    options: asOracle,
+    reference: fixtureProfile('oracle-rhel9-tools'),
+    modules: { 'block-curl.so': true, 'block-ssh.so': true },
+    vmdk: 'opens-read-only',
+  },
   { name: 'debian', oracle: 'debian', options: asOracle, reference: debian12, modules: DEBIAN_MODULES, vmdk: 'opens' },
   {
     name: 'debian without block-ssh.so',
@@ -52,7 +86,8 @@ const CASES: Case[] = [
     options: (o) => {
       const { QEMU_MODULE_DIR: _dir, ...env } = o.env;
       const moduleDir = o.manifest.modulesWithoutSsh;
-      if (moduleDir === undefined) throw new Error('debian build.json has no modulesWithoutSsh: run scripts/test-setup.sh');
+      if (moduleDir === undefined)
+        throw new Error('debian build.json has no modulesWithoutSsh: run scripts/test-setup.sh');
       return { qemu: [o.qemu], qemuImg: o.qemuImg, moduleDir, env };
     },
     reference: debian12,
@@ -61,8 +96,14 @@ const CASES: Case[] = [
   },
 ];
 
-function check(profile: string, args: string[]): { status: number | null; json: { verdict: string; findings: { code: string }[] } } {
-  const r = spawnSync(BIN, ['check', '--profile', profile, '--json', '-C', work, '--', 'qemu-system-x86_64', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function check(
+  profile: string,
+  args: string[],
+): { status: number | null; json: { verdict: string; findings: { code: string }[] } } {
+  const r = spawnSync(BIN, ['check', '--profile', profile, '--json', '-C', work, '--', 'qemu-system-x86_64', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.stdout === '') throw new Error(`blockgate check printed nothing (status ${r.status}): ${r.stderr}`);
   return { status: r.status, json: JSON.parse(r.stdout) };
 }
@@ -78,14 +119,23 @@ describe.each(CASES)('inspect $name', (c) => {
     const o = oracle(c.oracle);
     const { profile, binaries } = await inspectBinaries(c.options(o));
     const { whitelist } = profile.qemu;
-    expect({ rw: whitelist.rw, ro: whitelist.ro, tools: whitelist.tools }).toEqual({ rw: o.manifest.rwWhitelist, ro: o.manifest.roWhitelist, tools: o.manifest.toolsEnforce });
-    expect(whitelist.source).toMatch(c.oracle === 'debian' ? /no whitelist/ : /ELF: \.symtab whitelist_rw\.\d+ at 0x[0-9a-f]+ and whitelist_ro/);
+    expect({ rw: whitelist.rw, ro: whitelist.ro, tools: whitelist.tools }).toEqual({
+      rw: o.manifest.rwWhitelist,
+      ro: o.manifest.roWhitelist,
+      tools: o.manifest.toolsEnforce,
+    });
+    expect(whitelist.source).toMatch(
+      c.oracle === 'debian' ? /no whitelist/ : /ELF: \.symtab whitelist_rw\.\d+ at 0x[0-9a-f]+ and whitelist_ro/,
+    );
     expect(whitelist.unconfirmed).toBeUndefined();
     expect(Object.fromEntries(profile.qemu.modules.map((m) => [m.file, m.installed]))).toEqual(c.modules);
     expect(profile.qemu.version).toBe('7.2.22');
     expect(profile.qemu.hypervisors).toEqual(['qemu-system-x86_64']);
     expect(profile.qemu.debianModuleHint).toBe(true);
-    expect(binaries.map((b) => [b.path, b.version])).toEqual([[o.qemu, '7.2.22'], [o.qemuImg, '7.2.22']]);
+    expect(binaries.map((b) => [b.path, b.version])).toEqual([
+      [o.qemu, '7.2.22'],
+      [o.qemuImg, '7.2.22'],
+    ]);
     expect(binaries[0]?.size).toBeGreaterThan(1_000_000);
 
     // Builtin drivers against the hand-written profile of the same build: the whitelisted builds hide
@@ -131,8 +181,22 @@ describe('inspect: the configured module dir', () => {
     const { profile } = await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, env });
     const curl = profile.qemu.modules.find((m) => m.file === 'block-curl.so');
     expect(curl).toMatchObject({ installed: false });
-    expect(curl?.source).toContain(`block-curl.so is in none of ${expectedDir} (configured module dir: CONFIG_QEMU_MODDIR /usr/local/lib/x86_64-linux-gnu/qemu read from the binary, relocated next to the binary`);
-    const real = await execa(o.qemu, ['-nodefaults', '-machine', 'none', '-display', 'none', '-drive', 'file=https://127.0.0.1:1/x,if=none,readonly=on'], { env, extendEnv: false, reject: false, timeout: 20_000 });
+    expect(curl?.source).toContain(
+      `block-curl.so is in none of ${expectedDir} (configured module dir: CONFIG_QEMU_MODDIR /usr/local/lib/x86_64-linux-gnu/qemu read from the binary, relocated next to the binary`,
+    );
+    const real = await execa(
+      o.qemu,
+      [
+        '-nodefaults',
+        '-machine',
+        'none',
+        '-display',
+        'none',
+        '-drive',
+        'file=https://127.0.0.1:1/x,if=none,readonly=on',
+      ],
+      { env, extendEnv: false, reject: false, timeout: 20_000 },
+    );
     expect(real.stderr).toContain("Unknown protocol 'https'");
   });
 
@@ -140,14 +204,29 @@ describe('inspect: the configured module dir', () => {
     const o = oracle('rhel9');
     const env = { ...o.env, QEMU_MODULE_DIR: oracle('debian').moduleDir };
     const { profile } = await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, env });
-    expect(profile.qemu.modules.find((m) => m.file === 'block-curl.so')).toMatchObject({ installed: false, source: expect.stringContaining('lacks qemu_stamp_') });
-    const real = await execa(o.qemu, ['-nodefaults', '-machine', 'none', '-display', 'none', '-drive', 'file=https://127.0.0.1:1/x,if=none,readonly=on'], { env, extendEnv: false, reject: false, timeout: 20_000 });
+    expect(profile.qemu.modules.find((m) => m.file === 'block-curl.so')).toMatchObject({
+      installed: false,
+      source: expect.stringContaining('lacks qemu_stamp_'),
+    });
+    const real = await execa(
+      o.qemu,
+      [
+        '-nodefaults',
+        '-machine',
+        'none',
+        '-display',
+        'none',
+        '-drive',
+        'file=https://127.0.0.1:1/x,if=none,readonly=on',
+      ],
+      { env, extendEnv: false, reject: false, timeout: 20_000 },
+    );
     expect(real.stderr).toContain('Only modules from the same build can be loaded.');
   });
 });
 
 describe('inspect: stripped binaries', () => {
-  it('recovers rhel7\'s whitelist, with the not-built iscsi, gluster and rbd, from a stripped copy', async () => {
+  it("recovers rhel7's whitelist, with the not-built iscsi, gluster and rbd, from a stripped copy", async () => {
     const o = oracle('rhel7');
     const dir = join(work, 'stripped', 'bin');
     mkdirSync(dir, { recursive: true });
@@ -156,9 +235,15 @@ describe('inspect: stripped binaries', () => {
     expect(strip.exitCode, `strip failed: ${strip.stderr}`).toBe(0);
 
     const { profile } = await inspectBinaries({ qemu: [join(dir, 'qemu-system-x86_64')], env: o.env });
-    expect(profile.qemu.whitelist).toMatchObject({ rw: o.manifest.rwWhitelist, ro: o.manifest.roWhitelist, tools: false });
+    expect(profile.qemu.whitelist).toMatchObject({
+      rw: o.manifest.rwWhitelist,
+      ro: o.manifest.roWhitelist,
+      tools: false,
+    });
     expect(profile.qemu.whitelist.rw).toEqual(expect.arrayContaining(['iscsi', 'gluster', 'rbd']));
-    expect(profile.qemu.whitelist.source).toMatch(/ELF: stripped: NULL-terminated driver-name arrays in \.data \(rw at 0x[0-9a-f]+, ro at 0x[0-9a-f]+\)/);
+    expect(profile.qemu.whitelist.source).toMatch(
+      /ELF: stripped: NULL-terminated driver-name arrays in \.data \(rw at 0x[0-9a-f]+, ro at 0x[0-9a-f]+\)/,
+    );
     // qemu-img was found next to the binary; the modules through QEMU_MODULE_DIR.
     expect(profile.qemu.whitelist.source).toContain(`${dir}/qemu-img --help`);
     expect(profile.qemu.modules.map((m) => m.installed)).toEqual([true, true]);
@@ -168,13 +253,25 @@ describe('inspect: stripped binaries', () => {
     const o = oracle('rhel7');
     const rhel7 = recoverWhitelist(readFileSync(o.qemu), { drivers: ALL_DRIVERS });
     expect(rhel7).toMatchObject({ rw: o.manifest.rwWhitelist, ro: o.manifest.roWhitelist, method: 'symtab' });
-    const help = { readWrite: ['blkdebug', 'file', 'host_device', 'nbd', 'qcow2', 'raw'], readOnly: ['blkdebug', 'file', 'host_device', 'https', 'nbd', 'qcow2', 'raw', 'ssh', 'vhdx', 'vmdk', 'vpc'] };
+    const help = {
+      readWrite: ['blkdebug', 'file', 'host_device', 'nbd', 'qcow2', 'raw'],
+      readOnly: ['blkdebug', 'file', 'host_device', 'https', 'nbd', 'qcow2', 'raw', 'ssh', 'vhdx', 'vmdk', 'vpc'],
+    };
     const strippedImg = join(work, 'stripped', 'bin', 'qemu-img');
     expect(existsSync(strippedImg), 'the previous test strips a copy of qemu-img').toBe(true);
-    expect(recoverWhitelist(readFileSync(strippedImg), { drivers: ALL_DRIVERS, formatHelp: help })).toMatchObject({ rw: o.manifest.rwWhitelist, ro: o.manifest.roWhitelist, method: 'data-scan' });
+    expect(recoverWhitelist(readFileSync(strippedImg), { drivers: ALL_DRIVERS, formatHelp: help })).toMatchObject({
+      rw: o.manifest.rwWhitelist,
+      ro: o.manifest.roWhitelist,
+      method: 'data-scan',
+    });
     const debian = oracle('debian');
     const all = ['file', 'qcow2', 'raw', 'vmdk'];
-    expect(recoverWhitelist(readFileSync(debian.qemu), { drivers: ALL_DRIVERS, formatHelp: { readWrite: all, readOnly: all } })).toMatchObject({ rw: [], ro: [], method: 'none' });
+    expect(
+      recoverWhitelist(readFileSync(debian.qemu), {
+        drivers: ALL_DRIVERS,
+        formatHelp: { readWrite: all, readOnly: all },
+      }),
+    ).toMatchObject({ rw: [], ro: [], method: 'none' });
   });
 });
 
@@ -195,9 +292,14 @@ describe('runInspect', () => {
   it('prints the profile as YAML with the binaries in a comment, or as JSON', async () => {
     const o = oracle('debian');
     const yaml = await output({ qemu: [o.qemu], qemuImg: o.qemuImg });
-    expect(yaml).toMatch(/^# Written by `blockgate inspect` from:\n# {3}\/usr\/bin\/qemu-system-x86_64 \(QEMU 7\.2\.22, \d+ bytes, modified /);
+    expect(yaml).toMatch(
+      /^# Written by `blockgate inspect` from:\n# {3}\/usr\/bin\/qemu-system-x86_64 \(QEMU 7\.2\.22, \d+ bytes, modified /,
+    );
     const fromYaml = parse(yaml) as Profile;
-    expect(fromYaml).toMatchObject({ name: 'host', qemu: { version: '7.2.22', whitelist: { rw: [], ro: [], tools: false } } });
+    expect(fromYaml).toMatchObject({
+      name: 'host',
+      qemu: { version: '7.2.22', whitelist: { rw: [], ro: [], tools: false } },
+    });
     const json = JSON.parse(await output({ qemu: [o.qemu], qemuImg: o.qemuImg, json: true })) as Profile;
     expect(json).toEqual(fromYaml);
   });
@@ -205,26 +307,32 @@ describe('runInspect', () => {
   it('throws a one-line InputError pointing at --profile for a missing binary', async () => {
     const error = await runInspect({ qemu: ['/nonexistent/qemu-system-x86_64'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/^QEMU binary not found: \/nonexistent\/qemu-system-x86_64; .*`blockgate check --profile NAME`/);
+    expect((error as Error).message).toMatch(
+      /^QEMU binary not found: \/nonexistent\/qemu-system-x86_64; .*`blockgate check --profile NAME`/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 
   it('throws an InputError when the machine has no QEMU at all', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'blockgate-nopath-'));
-    const attempt = inspectBinaries({ env: { PATH: empty } }).finally(() => rmSync(empty, { recursive: true, force: true }));
+    const attempt = inspectBinaries({ env: { PATH: empty } }).finally(() =>
+      rmSync(empty, { recursive: true, force: true }),
+    );
     // /usr/libexec/qemu-kvm is looked for by its absolute path; on a RHEL-family host it would be found.
     if (existsSync('/usr/libexec/qemu-kvm')) await expect(attempt).resolves.toBeDefined();
     else await expect(attempt).rejects.toThrow(/^no QEMU found: .*--profile NAME/);
   });
 
-  it('finds this host\'s qemu-system-* and qemu-img on PATH by itself', async () => {
+  it("finds this host's qemu-system-* and qemu-img on PATH by itself", async () => {
     const { profile, binaries } = await inspectBinaries();
     expect(profile.qemu.hypervisors).toContain('qemu-system-x86_64');
     expect(binaries.some((b) => b.path.endsWith('/qemu-img'))).toBe(true);
     // Debian's qemu-system-x86 package also ships qemu-system-x86_64-microvm, a build without modules.
     if (existsSync('/usr/bin/qemu-system-x86_64-microvm')) {
       expect(profile.qemu.hypervisors).not.toContain('qemu-system-x86_64-microvm');
-      expect(profile.qemu.drivers.unconfirmed).toMatch(/qemu-system-x86_64-microvm .* list other formats: another build/);
+      expect(profile.qemu.drivers.unconfirmed).toMatch(
+        /qemu-system-x86_64-microvm .* list other formats: another build/,
+      );
     }
   });
 });
@@ -234,8 +342,13 @@ describe('inspect: the layers above QEMU on this host', () => {
     const { profile } = await inspectBinaries();
     const bundled = debian12();
     expect(profile.libvirt?.version).toBe(bundled.libvirt?.version);
-    expect(profile.libguestfs).toMatchObject({ version: bundled.libguestfs?.version, defaultBackend: bundled.libguestfs?.defaultBackend });
-    expect([...(profile.libguestfs?.protocols ?? [])].sort()).toEqual([...(bundled.libguestfs?.protocols ?? [])].sort());
+    expect(profile.libguestfs).toMatchObject({
+      version: bundled.libguestfs?.version,
+      defaultBackend: bundled.libguestfs?.defaultBackend,
+    });
+    expect([...(profile.libguestfs?.protocols ?? [])].sort()).toEqual(
+      [...(bundled.libguestfs?.protocols ?? [])].sort(),
+    );
     expect(profile.virtV2v?.version).toBe(bundled.virtV2v?.version);
     expect(profile.virtV2v?.inputs).toEqual(bundled.virtV2v?.inputs);
     // scripts/test-setup.sh installs libnbd-bin, which Debian's virt-v2v does not depend on.
@@ -246,7 +359,12 @@ describe('inspect: the layers above QEMU on this host', () => {
 
   it('leaves them out of a profile of binaries named on the command line (a build, not this host)', async () => {
     const o = oracle('rhel9');
-    const { profile } = await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, moduleDir: o.moduleDir, env: o.env });
+    const { profile } = await inspectBinaries({
+      qemu: [o.qemu],
+      qemuImg: o.qemuImg,
+      moduleDir: o.moduleDir,
+      env: o.env,
+    });
     expect(profile.libguestfs).toBeUndefined();
     expect(profile.virtV2v).toBeUndefined();
   });

@@ -25,7 +25,11 @@ function predict(command: string[], profile = 'debian-12', extra: Record<string,
   if (!p) throw new Error(`no profile ${profile}`);
   const ctx = { profile: p, facts: factsReader(dir), env: { LIBGUESTFS_BACKEND: 'direct', ...extra } };
   const result = evaluateStack(planLibguestfs(command, ctx), p);
-  return { verdict: result.verdict, messages: result.steps.flatMap((s) => s.step.messages ?? []), codes: result.findings.map((f) => f.code) };
+  return {
+    verdict: result.verdict,
+    messages: result.steps.flatMap((s) => s.step.messages ?? []),
+    codes: result.findings.map((f) => f.code),
+  };
 }
 
 async function real(command: string[], extra: Record<string, string> = {}) {
@@ -48,54 +52,86 @@ afterAll(() => {
 });
 
 describe('guestfish 1.48.6, direct backend', () => {
-  it('a disk served by nbdkit over a Unix socket, read-only with --format: opens, and the appliance lists it', async () => {
-    const command = ['guestfish', '--ro', '--format=raw', '-a', `nbd:///?socket=${socket}`, 'run', ':', 'list-devices'];
-    expect(predict(command).verdict).toBe('opens');
-    const r = await real(command);
-    expect(r.stderr).toEqual([]);
-    expect([r.exitCode, r.stdout]).toEqual([0, '/dev/sda']);
-  }, LAUNCH);
+  it(
+    'a disk served by nbdkit over a Unix socket, read-only with --format: opens, and the appliance lists it',
+    async () => {
+      const command = [
+        'guestfish',
+        '--ro',
+        '--format=raw',
+        '-a',
+        `nbd:///?socket=${socket}`,
+        'run',
+        ':',
+        'list-devices',
+      ];
+      expect(predict(command).verdict).toBe('opens');
+      const r = await real(command);
+      expect(r.stderr).toEqual([]);
+      expect([r.exitCode, r.stdout]).toEqual([0, '/dev/sda']);
+    },
+    LAUNCH,
+  );
 
-  it('the same disk without --format: the exact qemu-img info failure', async () => {
-    const command = ['guestfish', '--ro', '-a', `nbd:///?socket=${socket}`, 'run', ':', 'list-devices'];
-    const p = predict(command);
-    expect([p.verdict, p.codes]).toEqual(['fails', ['libguestfs-remote-format-needed']]);
-    const r = await real(command);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toEqual(p.messages.filter((l) => l !== ''));
-  }, LAUNCH);
+  it(
+    'the same disk without --format: the exact qemu-img info failure',
+    async () => {
+      const command = ['guestfish', '--ro', '-a', `nbd:///?socket=${socket}`, 'run', ':', 'list-devices'];
+      const p = predict(command);
+      expect([p.verdict, p.codes]).toEqual(['fails', ['libguestfs-remote-format-needed']]);
+      const r = await real(command);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toEqual(p.messages.filter((l) => l !== ''));
+    },
+    LAUNCH,
+  );
 
   it.each([
     [['guestfish', '--ro', '-a', 'foo://h/x'], ['libguestfs-protocol-unknown']],
     [['guestfish', '--ro', '-a', 'nbd:///x'], ['libguestfs-drive-invalid']],
-    [['guestfish', '--ro', '-a', 'nbd+unix:///?socket=/x.sock'], ['libguestfs-file-missing', 'libguestfs-uri-not-recognized']],
+    [
+      ['guestfish', '--ro', '-a', 'nbd+unix:///?socket=/x.sock'],
+      ['libguestfs-file-missing', 'libguestfs-uri-not-recognized'],
+    ],
     [['virt-cat', '-a', 'foo://h/x', '/etc/fstab'], ['libguestfs-protocol-unknown']],
     [['virt-customize', '-n', '-a', 'gopher://h/x'], ['libguestfs-protocol-unknown']],
     [['virt-customize', '-n', '-a', join(dir, 'missing.img')], ['libguestfs-file-missing']],
-  ])('refused by libguestfs: %j', async (command, codes) => {
-    const p = predict(command);
-    expect([p.verdict, p.codes]).toEqual(['fails', codes]);
-    const r = await real(command);
-    expect(r.exitCode).toBe(1);
-    // OCaml tools print "[   0.0] Examining the guest ..." on stdout first; stderr is the message alone.
-    expect(r.stderr).toEqual(p.messages.filter((l) => l !== ''));
-  }, LAUNCH);
+  ])(
+    'refused by libguestfs: %j',
+    async (command, codes) => {
+      const p = predict(command);
+      expect([p.verdict, p.codes]).toEqual(['fails', codes]);
+      const r = await real(command);
+      expect(r.exitCode).toBe(1);
+      // OCaml tools print "[   0.0] Examining the guest ..." on stdout first; stderr is the message alone.
+      expect(r.stderr).toEqual(p.messages.filter((l) => l !== ''));
+    },
+    LAUNCH,
+  );
 
-  it('libvirt backend: a read-only remote drive needs --format (refused while the drive is added, before libvirt)', async () => {
-    const command = ['guestfish', '--ro', '-a', `nbd:///?socket=${socket}`];
-    const p = predict(command, 'debian-12', { LIBGUESTFS_BACKEND: 'libvirt' });
-    expect(p.codes).toEqual(['libguestfs-libvirt-format-needed']);
-    const r = await real(command, { LIBGUESTFS_BACKEND: 'libvirt' });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toEqual(p.messages);
-  }, LAUNCH);
+  it(
+    'libvirt backend: a read-only remote drive needs --format (refused while the drive is added, before libvirt)',
+    async () => {
+      const command = ['guestfish', '--ro', '-a', `nbd:///?socket=${socket}`];
+      const p = predict(command, 'debian-12', { LIBGUESTFS_BACKEND: 'libvirt' });
+      expect(p.codes).toEqual(['libguestfs-libvirt-format-needed']);
+      const r = await real(command, { LIBGUESTFS_BACKEND: 'libvirt' });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toEqual(p.messages);
+    },
+    LAUNCH,
+  );
 
-  it.each([[['--ro']], [[]]])('a local qcow2 image %j: opens', async (access) => {
-    const command = ['guestfish', ...access, '-a', join(dir, 'disk.qcow2'), 'run', ':', 'list-devices'];
-    expect(predict(command).verdict).toBe('opens');
-    const r = await real(command);
-    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, '/dev/sda', []]);
-  }, LAUNCH);
+  it.each([[['--ro']], [[]]])(
+    'a local qcow2 image %j: opens',
+    async (access) => {
+      const command = ['guestfish', ...access, '-a', join(dir, 'disk.qcow2'), 'run', ':', 'list-devices'];
+      expect(predict(command).verdict).toBe('opens');
+      const r = await real(command);
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, '/dev/sda', []]);
+    },
+    LAUNCH,
+  );
 });
 
 describe('guestfish on the rhel9 oracle (vpc on the read-only whitelist only)', () => {
@@ -104,43 +140,95 @@ describe('guestfish on the rhel9 oracle (vpc on the read-only whitelist only)', 
   const hv = join(dir, 'qemu-rhel9.sh');
   writeFileSync(hv, `#!/bin/sh\nexec ${o.qemu} -L /usr/share/qemu -L /usr/share/seabios "$@"\n`);
   chmodSync(hv, 0o755);
-  const extra = { LIBGUESTFS_HV: hv, ...(o.env['QEMU_MODULE_DIR'] ? { QEMU_MODULE_DIR: o.env['QEMU_MODULE_DIR'] } : {}) };
+  const extra = {
+    LIBGUESTFS_HV: hv,
+    ...(o.env['QEMU_MODULE_DIR'] ? { QEMU_MODULE_DIR: o.env['QEMU_MODULE_DIR'] } : {}),
+  };
 
-  it('read-write: QEMU falls back to read-only, the appliance sees a read-only disk', async () => {
-    const command = ['guestfish', '--format=vpc', '-a', join(dir, 'disk.vpc'), 'run', ':', 'blockdev-getro', '/dev/sda'];
-    const p = predict(command, 'rhel-9', { LIBGUESTFS_HV: hv });
-    expect([p.verdict, p.codes]).toEqual(['opens-read-only', ['auto-read-only-fallback']]);
-    const r = await real(command, extra);
-    expect([r.exitCode, r.stdout]).toEqual([0, 'true']);
-  }, LAUNCH);
+  it(
+    'read-write: QEMU falls back to read-only, the appliance sees a read-only disk',
+    async () => {
+      const command = [
+        'guestfish',
+        '--format=vpc',
+        '-a',
+        join(dir, 'disk.vpc'),
+        'run',
+        ':',
+        'blockdev-getro',
+        '/dev/sda',
+      ];
+      const p = predict(command, 'rhel-9', { LIBGUESTFS_HV: hv });
+      expect([p.verdict, p.codes]).toEqual(['opens-read-only', ['auto-read-only-fallback']]);
+      const r = await real(command, extra);
+      expect([r.exitCode, r.stdout]).toEqual([0, 'true']);
+    },
+    LAUNCH,
+  );
 
-  it('--ro: the vpc is the overlay\'s backing file, opened read-only, and the disk is writable', async () => {
-    const command = ['guestfish', '--ro', '--format=vpc', '-a', join(dir, 'disk.vpc'), 'run', ':', 'blockdev-getro', '/dev/sda'];
-    const p = predict(command, 'rhel-9', { LIBGUESTFS_HV: hv });
-    expect([p.verdict, p.codes]).toEqual(['opens', ['libguestfs-overlay']]);
-    const r = await real(command, extra);
-    expect([r.exitCode, r.stdout]).toEqual([0, 'false']);
-  }, LAUNCH);
+  it(
+    "--ro: the vpc is the overlay's backing file, opened read-only, and the disk is writable",
+    async () => {
+      const command = [
+        'guestfish',
+        '--ro',
+        '--format=vpc',
+        '-a',
+        join(dir, 'disk.vpc'),
+        'run',
+        ':',
+        'blockdev-getro',
+        '/dev/sda',
+      ];
+      const p = predict(command, 'rhel-9', { LIBGUESTFS_HV: hv });
+      expect([p.verdict, p.codes]).toEqual(['opens', ['libguestfs-overlay']]);
+      const r = await real(command, extra);
+      expect([r.exitCode, r.stdout]).toEqual([0, 'false']);
+    },
+    LAUNCH,
+  );
 });
 
 describe('blockgate check -- guestfish (CLI)', () => {
   const BIN = resolve('bin/blockgate');
   it('nbd+unix:// is a file name to libguestfs', async () => {
-    const r = await execa(BIN, ['check', '--profile', 'debian-12', '--', 'guestfish', '--ro', '-a', 'nbd+unix:///?socket=/x.sock'], { reject: false, env: { ...process.env, NO_COLOR: '1' } });
+    const r = await execa(
+      BIN,
+      ['check', '--profile', 'debian-12', '--', 'guestfish', '--ro', '-a', 'nbd+unix:///?socket=/x.sock'],
+      { reject: false, env: { ...process.env, NO_COLOR: '1' } },
+    );
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('  guestfish would print:\n    guestfish: access: nbd+unix:///?socket=/x.sock: No such file or directory\n');
+    expect(r.stdout).toContain(
+      '  guestfish would print:\n    guestfish: access: nbd+unix:///?socket=/x.sock: No such file or directory\n',
+    );
     expect(r.stdout).toContain('libguestfs-uri-not-recognized');
   });
 
   it('the nbd socket with --format opens on rhel-9 with the direct backend (exit 0)', async () => {
-    const r = await execa(BIN, ['check', '--profile', 'rhel-9', '--json', '--', 'guestfish', '--ro', '--format=raw', '-a', `nbd:///?socket=${socket}`],
-      { reject: false, env: { ...process.env, LIBGUESTFS_BACKEND: 'direct' } });
+    const r = await execa(
+      BIN,
+      [
+        'check',
+        '--profile',
+        'rhel-9',
+        '--json',
+        '--',
+        'guestfish',
+        '--ro',
+        '--format=raw',
+        '-a',
+        `nbd:///?socket=${socket}`,
+      ],
+      { reject: false, env: { ...process.env, LIBGUESTFS_BACKEND: 'direct' } },
+    );
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout).verdict).toBe('opens');
   });
 
   it('-d GUEST is bad input (exit 2, one line)', async () => {
-    const r = await execa(BIN, ['check', '--profile', 'rhel-9', '--', 'virt-inspector', '-d', 'guest'], { reject: false });
+    const r = await execa(BIN, ['check', '--profile', 'rhel-9', '--', 'virt-inspector', '-d', 'guest'], {
+      reject: false,
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.split('\n')).toHaveLength(1);
   });

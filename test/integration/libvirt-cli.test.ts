@@ -37,7 +37,18 @@ function dumpxml(xml: string): string {
   const root = mkdtempSync(join(dir, 'libvirt-'));
   writeFileSync(join(root, 'domain.xml'), xml);
   const name = /<name>([^<]+)<\/name>/.exec(xml)?.[1] ?? '';
-  const r = spawnSync('unshare', ['--user', 'virsh', '-q', '-c', `qemu:///embed?root=${root}`, `define ${join(root, 'domain.xml')}; dumpxml ${name}`], { encoding: 'utf8' });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--user',
+      'virsh',
+      '-q',
+      '-c',
+      `qemu:///embed?root=${root}`,
+      `define ${join(root, 'domain.xml')}; dumpxml ${name}`,
+    ],
+    { encoding: 'utf8' },
+  );
   rmSync(root, { recursive: true, force: true });
   expect(r.stderr).toBe('');
   return r.stdout;
@@ -48,14 +59,20 @@ describe('virsh dumpxml GUEST | blockgate check --domain -', () => {
     const xml = readFileSync(join(FIXTURES, 'vpc-read-write.xml'), 'utf8').replaceAll('/srv/blockgate-images', dir);
     const dumped = dumpxml(xml);
     expect(dumped).toContain("<target dev='vda' bus='virtio'/>");
-    const r = spawnSync(BIN, ['check', '--profile', 'rhel-9', '--domain', '-'], { input: dumped, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(BIN, ['check', '--profile', 'rhel-9', '--domain', '-'], {
+      input: dumped,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`qemu-system-x86_64: -blockdev {"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: Driver 'vpc' can only be used for read-only devices`);
+    expect(r.stdout).toContain(
+      `qemu-system-x86_64: -blockdev {"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: Driver 'vpc' can only be used for read-only devices`,
+    );
     expect(r.stdout).toContain('verdict: FAILS on rhel-9');
   });
 
-  it('--json on this machine (no --profile): <emulator> and libvirtd are inspected, and Debian\'s QEMU opens vpc read-write', () => {
+  it("--json on this machine (no --profile): <emulator> and libvirtd are inspected, and Debian's QEMU opens vpc read-write", () => {
     const xml = readFileSync(join(FIXTURES, 'vpc-read-write.xml'), 'utf8').replaceAll('/srv/blockgate-images', dir);
     const r = spawnSync(BIN, ['check', '--json', '--domain', '-'], { input: dumpxml(xml), encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -68,7 +85,10 @@ describe('virsh dumpxml GUEST | blockgate check --domain -', () => {
   });
 
   it('bad XML is one line on stderr and exit 2', () => {
-    const r = spawnSync(BIN, ['check', '--profile', 'rhel-9', '--domain', '-'], { input: '<domain><devices>', encoding: 'utf8' });
+    const r = spawnSync(BIN, ['check', '--profile', 'rhel-9', '--domain', '-'], {
+      input: '<domain><devices>',
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('domain XML is not well-formed');
@@ -77,6 +97,9 @@ describe('virsh dumpxml GUEST | blockgate check --domain -', () => {
 
 describe('inspectLibvirt on the real binaries', () => {
   it('reads libvirtd --version', async () => {
-    expect(await inspectLibvirt()).toEqual({ version: '9.0.0', source: '`libvirtd --version` printed `libvirtd (libvirt) 9.0.0`' });
+    expect(await inspectLibvirt()).toEqual({
+      version: '9.0.0',
+      source: '`libvirtd --version` printed `libvirtd (libvirt) 9.0.0`',
+    });
   });
 });

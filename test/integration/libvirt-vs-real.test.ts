@@ -48,7 +48,9 @@ function domainXml(name: string, emulator?: string): string {
   const xml = readFileSync(join(FIXTURES, `${name}.xml`), 'utf8').replaceAll(PLACEHOLDER, dir);
   if (!emulator) return xml;
   // The oracles are built without firmware blobs (--disable-install-blobs): hand them Debian's SeaBIOS.
-  return xml.replace('/usr/bin/qemu-system-x86_64', emulator).replace('</os>', "  <loader type='rom'>/usr/share/seabios/bios-256k.bin</loader>\n  </os>");
+  return xml
+    .replace('/usr/bin/qemu-system-x86_64', emulator)
+    .replace('</os>', "  <loader type='rom'>/usr/share/seabios/bios-256k.bin</loader>\n  </os>");
 }
 
 interface RealRun {
@@ -65,8 +67,11 @@ function realLibvirt(xml: string): RealRun {
   const file = join(root, 'domain.xml');
   execFileSync('sh', ['-c', 'cat > "$1"', 'sh', file], { input: xml });
   const name = /<name>([^<]+)<\/name>/.exec(xml)?.[1] ?? '';
-  const r = spawnSync('unshare', ['--user', 'virsh', '-q', '-c', `qemu:///embed?root=${root}`, `create --paused ${file}; destroy ${name}`],
-    { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    'unshare',
+    ['--user', 'virsh', '-q', '-c', `qemu:///embed?root=${root}`, `create --paused ${file}; destroy ${name}`],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.error) throw r.error;
   const lines = r.stderr.split('\n');
   const failed = lines.findIndex((l) => l.startsWith('error: Failed to create domain'));
@@ -74,9 +79,15 @@ function realLibvirt(xml: string): RealRun {
   let log = '';
   try {
     log = readFileSync(join(root, 'log', 'qemu', `${name}.log`), 'utf8');
-  } catch { /* libvirt refused before starting QEMU */ }
+  } catch {
+    /* libvirt refused before starting QEMU */
+  }
   rmSync(root, { recursive: true, force: true });
-  return { created: failed < 0 && r.status === 0, error, blockdevs: [...log.matchAll(/-blockdev '([^']+)'/g)].map((m) => m[1] ?? '') };
+  return {
+    created: failed < 0 && r.status === 0,
+    error,
+    blockdevs: [...log.matchAll(/-blockdev '([^']+)'/g)].map((m) => m[1] ?? ''),
+  };
 }
 
 function predict(xml: string, profile: Profile) {
@@ -87,7 +98,9 @@ function predict(xml: string, profile: Profile) {
     result,
     libvirtMessage: libvirt?.step.messages?.[0] ?? '',
     qemuMessages: qemu?.check?.messages ?? [],
-    blockdevs: (qemu?.check?.plan.drives ?? []).filter((d) => d.kind === '-blockdev').map((d) => d.location.replace(/^-blockdev /, '')),
+    blockdevs: (qemu?.check?.plan.drives ?? [])
+      .filter((d) => d.kind === '-blockdev')
+      .map((d) => d.location.replace(/^-blockdev /, '')),
   };
 }
 
@@ -112,7 +125,19 @@ beforeAll(async () => {
   qemuImg('create', '-q', '-f', 'qcow2', 'loop.qcow2', '1M');
   qemuImg('rebase', '-q', '-u', '-b', 'loop.qcow2', '-F', 'qcow2', 'loop.qcow2');
   qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'gone.qcow2', '-F', 'qcow2', 'missing-backing.qcow2', '1M');
-  qemuImg('create', '-q', '-f', 'qcow2', '-u', '-b', 'json:{"driver":"null-co","size":1048576}', '-F', 'raw', 'json-backing.qcow2', '1M');
+  qemuImg(
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-u',
+    '-b',
+    'json:{"driver":"null-co","size":1048576}',
+    '-F',
+    'raw',
+    'json-backing.qcow2',
+    '1M',
+  );
   // The profiles libvirt really runs with: the emulator inspected as check --domain does, and this machine's libvirtd.
   debian = await libvirtHostProfile('/usr/bin/qemu-system-x86_64');
   rhel9 = await libvirtHostProfile(oracle('rhel9').qemu);
@@ -142,10 +167,15 @@ describe('libvirt 9.0.0 really refuses what blockgate says it refuses, word for 
   it('a backing chain that loops', () => {
     const xml = domainXml('backing-format-probed').replace('unrecorded.qcow2', 'loop.qcow2');
     const predicted = predict(xml, debian).libvirtMessage;
-    expect(predicted).toBe(`internal error: backing store for ${dir}/loop.qcow2 is self-referential or too deeply nested`);
+    expect(predicted).toBe(
+      `internal error: backing store for ${dir}/loop.qcow2 is self-referential or too deeply nested`,
+    );
     const real = realLibvirt(xml).error;
     expect(real).toBe(predicted);
-    expect(explain(`error: ${real}`, debian, { numbered: false }).explained[0]).toMatchObject({ code: 'libvirt-chain-too-deep', layer: 'libvirt' });
+    expect(explain(`error: ${real}`, debian, { numbered: false }).explained[0]).toMatchObject({
+      code: 'libvirt-chain-too-deep',
+      layer: 'libvirt',
+    });
   });
 
   it('a missing image: the same text (a vpc is not read, so no uid and gid are named)', () => {
@@ -159,7 +189,9 @@ describe('libvirt 9.0.0 really refuses what blockgate says it refuses, word for 
       const predicted = predict(xml, debian).libvirtMessage;
       const real = realLibvirt(xml).error;
       expect(predicted).toContain('uid:UID, gid:GID');
-      expect(real).toBe(predicted.replace('uid:UID, gid:GID', real.match(/uid:\d+, gid:\d+/)?.[0] ?? 'no uid in the real message'));
+      expect(real).toBe(
+        predicted.replace('uid:UID, gid:GID', real.match(/uid:\d+, gid:\d+/)?.[0] ?? 'no uid in the real message'),
+      );
     }
   });
 
@@ -173,7 +205,13 @@ describe('libvirt 9.0.0 really refuses what blockgate says it refuses, word for 
 });
 
 describe('the -blockdev command libvirt 9.0.0 really writes is the one blockgate judges', () => {
-  for (const name of ['overlay-chain', 'backing-format-probed', 'explicit-backing-store', 'no-driver-type', 'vpc-read-only']) {
+  for (const name of [
+    'overlay-chain',
+    'backing-format-probed',
+    'explicit-backing-store',
+    'no-driver-type',
+    'vpc-read-only',
+  ]) {
     it(`${name}: same -blockdev options, and both start`, () => {
       const xml = domainXml(name);
       const predicted = predict(xml, debian);

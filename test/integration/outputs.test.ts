@@ -15,7 +15,9 @@ const FALLBACK = ['check', '-p', 'rhel-9', '-C', 'examples', '--', 'qemu-kvm', '
 
 /** The CLI with a clean colour environment: neither NO_COLOR nor FORCE_COLOR leaks in from the test runner. */
 function run(args: string[], env: Record<string, string> = {}) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR' && k !== 'TERM'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR' && k !== 'TERM'),
+  );
   const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...base, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -46,9 +48,13 @@ describe('check --format', () => {
     expect([r.total, r.failed]).toEqual([1, 1]);
   });
   it('github: one annotation per finding, on the image file', () => {
-    const lines = run(withFormat(SEED, '--format', 'github')).stdout.trimEnd().split('\n');
+    const lines = run(withFormat(SEED, '--format', 'github'))
+      .stdout.trimEnd()
+      .split('\n');
     expect(lines.map((l) => l.replace(/ .*/, ''))).toEqual(['::error', '::notice']);
-    expect(lines[0]).toMatch(/^::error title=Driver allowed read-only only \(driver-read-only-only\),file=test\.vpc::-drive file=test\.vpc ide0-hd0: 'vpc' is only/);
+    expect(lines[0]).toMatch(
+      /^::error title=Driver allowed read-only only \(driver-read-only-only\),file=test\.vpc::-drive file=test\.vpc ide0-hd0: 'vpc' is only/,
+    );
   });
   it('--json is --format json, byte for byte; text is unchanged by the flag', () => {
     expect(run(withFormat(SEED, '--json')).stdout).toBe(run(withFormat(SEED, '--format', 'json')).stdout);
@@ -67,7 +73,10 @@ describe('image and scan --format', () => {
     const r = run(['image', '-p', 'rhel-9', '--format', 'sarif', 'examples/test.vpc']);
     const log = JSON.parse(r.stdout);
     expect(validateSarif(log)).toEqual([]);
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'examples/test.vpc', uriBaseId: 'CWD' });
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'examples/test.vpc',
+      uriBaseId: 'CWD',
+    });
     const declared = JSON.parse(run(['image', '-p', 'rhel-9', '-f', 'vpc', '--json', 'examples/test.vpc']).stdout);
     expect(declared[0].findings.map((f: { code: string }) => f.code)).not.toContain('image-format-probed');
     expect(run(['image', '-p', 'rhel-9', '--strict', 'examples/test.vpc']).status).toBe(1);
@@ -76,8 +85,12 @@ describe('image and scan --format', () => {
     const j = run(['scan', '-p', 'rhel-9', '--format', 'junit', 'examples']);
     expect(junit(j.stdout).total).toBe(1);
     expect(j.stderr).toMatch(/^scanned 1 images/);
-    expect(validateSarif(JSON.parse(run(['scan', '-p', 'rhel-9', '--format', 'sarif', 'examples']).stdout))).toEqual([]);
-    expect(run(['scan', '-p', 'rhel-9', '--format', 'github', 'examples']).stdout).toMatch(/^::notice title=.*file=examples\/test\.vpc::/m);
+    expect(validateSarif(JSON.parse(run(['scan', '-p', 'rhel-9', '--format', 'sarif', 'examples']).stdout))).toEqual(
+      [],
+    );
+    expect(run(['scan', '-p', 'rhel-9', '--format', 'github', 'examples']).stdout).toMatch(
+      /^::notice title=.*file=examples\/test\.vpc::/m,
+    );
     const json = run(['scan', '-p', 'rhel-9', '--json', 'examples']).stdout.trimEnd().split('\n');
     expect(json.map((l) => JSON.parse(l).path)).toEqual(['examples/test.vpc']);
   });
@@ -87,12 +100,23 @@ describe('diff and gate compare facts: github, no sarif', () => {
   it('diff --format github annotates each difference; sarif is refused as bad input', () => {
     const r = run(['diff', 'rhel-8', 'rhel-9', '--format', 'github']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^::error title=read-only whitelist differs from rhel-8 \(drift-ro-whitelist\)::read-only whitelist: - ssh$/m);
+    expect(r.stdout).toMatch(
+      /^::error title=read-only whitelist differs from rhel-8 \(drift-ro-whitelist\)::read-only whitelist: - ssh$/m,
+    );
     const bad = run(['diff', 'rhel-8', 'rhel-9', '--format', 'sarif']);
-    expect([bad.status, bad.stdout, bad.stderr]).toEqual([2, '', "blockgate: --format sarif does not fit this command's result: use text, json, junit or github\n"]);
+    expect([bad.status, bad.stdout, bad.stderr]).toEqual([
+      2,
+      '',
+      "blockgate: --format sarif does not fit this command's result: use text, json, junit or github\n",
+    ]);
   });
   it('bad formats are one line and exit 2 on every command', () => {
-    for (const args of [withFormat(SEED, '--format', 'xml'), ['image', '--format', 'qcow2', 'x'], ['scan', '--format', 'x', 'examples'], withFormat(SEED, '--json', '--format', 'junit')]) {
+    for (const args of [
+      withFormat(SEED, '--format', 'xml'),
+      ['image', '--format', 'qcow2', 'x'],
+      ['scan', '--format', 'x', 'examples'],
+      withFormat(SEED, '--json', '--format', 'junit'),
+    ]) {
       const r = run(args);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/^blockgate: [^\n]+\n$/);
@@ -104,7 +128,10 @@ describe('colour, in a real pseudo-terminal (util-linux script)', () => {
   /** Runs the CLI on a terminal: `script` gives it a pty as stdout. */
   function onTerminal(env: string) {
     const cmd = `env ${env} ${BIN} ${SEED.map((a) => `'${a}'`).join(' ')}`;
-    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/' } });
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/' },
+    });
     if (r.error) throw r.error;
     return r.stdout;
   }
@@ -115,7 +142,11 @@ describe('colour, in a real pseudo-terminal (util-linux script)', () => {
   });
   it('machine formats are never coloured, even on a terminal', () => {
     for (const format of ['sarif', 'github', 'junit', 'json']) {
-      const r = spawnSync('script', ['-qec', `env TERM=xterm ${BIN} ${withFormat(SEED, '--format', format).join(' ')}`, '/dev/null'], { encoding: 'utf8' });
+      const r = spawnSync(
+        'script',
+        ['-qec', `env TERM=xterm ${BIN} ${withFormat(SEED, '--format', format).join(' ')}`, '/dev/null'],
+        { encoding: 'utf8' },
+      );
       expect(r.stdout).toMatch(/\S/);
       expect(r.stdout).not.toContain('\u001b[');
     }

@@ -49,32 +49,37 @@ async function profile(path: string): Promise<Profile> {
   return parse(await readFile(path, 'utf8')) as Profile;
 }
 
-describe.each(['rhel9', 'rhel9-tools'] as const)('%s (ro list vdi,vmdk,vhdx,vpc,https; ssh built but not listed)', (name) => {
-  test('vmdk: read-write refused as read-only-only, read-only allowed', async () => {
-    expect(await pair(name, 'vmdk')).toEqual(['read-only-only', 'allowed']);
-  });
-  test('qcow (v1) is not whitelisted either way', async () => {
-    expect(await pair(name, 'qcow')).toEqual(['not-whitelisted', 'not-whitelisted']);
-  });
-  test('https: read-only-only; read-only gets as far as connecting', async () => {
-    expect(await pair(name, 'https')).toEqual(['read-only-only', 'allowed']);
-    expect((await probe(name)).results.https?.roDetail).toMatch(/^CURL: Error opening file: Failed to connect to 127\.0\.0\.1 port 1/);
-  });
-  test('ssh: built as a module but listed nowhere', async () => {
-    expect(await pair(name, 'ssh')).toEqual(['not-whitelisted', 'not-whitelisted']);
-  });
-  test('iscsi: listed (rw) but not built', async () => {
-    expect(await pair(name, 'iscsi')).toEqual(['unavailable', 'unavailable']);
-    expect((await probe(name)).results.iscsi?.rwDetail).toBe("Unknown driver 'iscsi'");
-  });
-  test('every driver agrees with the profile of the oracle', async () => {
-    const expected = await profile(`test/fixtures/profiles/oracle-${name}.yaml`);
-    const report = await probe(name);
-    expect(report.version).toBe('7.2.22');
-    expect(Object.keys(report.results)).toEqual(PROBE_DRIVERS);
-    expect(diffProbe(report, expected)).toEqual([]);
-  });
-});
+describe.each(['rhel9', 'rhel9-tools'] as const)(
+  '%s (ro list vdi,vmdk,vhdx,vpc,https; ssh built but not listed)',
+  (name) => {
+    test('vmdk: read-write refused as read-only-only, read-only allowed', async () => {
+      expect(await pair(name, 'vmdk')).toEqual(['read-only-only', 'allowed']);
+    });
+    test('qcow (v1) is not whitelisted either way', async () => {
+      expect(await pair(name, 'qcow')).toEqual(['not-whitelisted', 'not-whitelisted']);
+    });
+    test('https: read-only-only; read-only gets as far as connecting', async () => {
+      expect(await pair(name, 'https')).toEqual(['read-only-only', 'allowed']);
+      expect((await probe(name)).results.https?.roDetail).toMatch(
+        /^CURL: Error opening file: Failed to connect to 127\.0\.0\.1 port 1/,
+      );
+    });
+    test('ssh: built as a module but listed nowhere', async () => {
+      expect(await pair(name, 'ssh')).toEqual(['not-whitelisted', 'not-whitelisted']);
+    });
+    test('iscsi: listed (rw) but not built', async () => {
+      expect(await pair(name, 'iscsi')).toEqual(['unavailable', 'unavailable']);
+      expect((await probe(name)).results.iscsi?.rwDetail).toBe("Unknown driver 'iscsi'");
+    });
+    test('every driver agrees with the profile of the oracle', async () => {
+      const expected = await profile(`test/fixtures/profiles/oracle-${name}.yaml`);
+      const report = await probe(name);
+      expect(report.version).toBe('7.2.22');
+      expect(Object.keys(report.results)).toEqual(PROBE_DRIVERS);
+      expect(diffProbe(report, expected)).toEqual([]);
+    });
+  },
+);
 
 describe('rhel7 (rw qcow2,raw,file,host_device,blkdebug,nbd,iscsi,gluster,rbd; ro vmdk,vhdx,vpc,ssh,https)', () => {
   test('ssh is read-only-only here, and the read-only open reaches the connection', async () => {
@@ -101,9 +106,11 @@ describe('stock Debian (no whitelist)', () => {
       const expected = built.includes(driver) ? 'allowed' : 'unavailable';
       expect([driver, r?.rw, r?.ro]).toEqual([driver, expected, expected]);
     }
-    expect(Object.entries(report.results).filter(([, r]) => r.rw === 'unavailable').map(([d]) => d)).toEqual([
-      'io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa',
-    ]);
+    expect(
+      Object.entries(report.results)
+        .filter(([, r]) => r.rw === 'unavailable')
+        .map(([d]) => d),
+    ).toEqual(['io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa']);
     expect(diffProbe(report, debian)).toEqual([]);
   });
 
@@ -113,7 +120,12 @@ describe('stock Debian (no whitelist)', () => {
 
   test('QEMU_MODULE_DIR without block-ssh.so does not hide ssh: the system module dir is searched too', async () => {
     const o = oracle('debian');
-    const report = await timed({ qemu: o.qemu, qemuImg: o.qemuImg, moduleDir: o.manifest.modulesWithoutSsh ?? '', drivers: ['ssh'] });
+    const report = await timed({
+      qemu: o.qemu,
+      qemuImg: o.qemuImg,
+      moduleDir: o.manifest.modulesWithoutSsh ?? '',
+      drivers: ['ssh'],
+    });
     expect(report.results.ssh?.rw).toBe('allowed');
   });
 
@@ -153,7 +165,9 @@ describe('runProbe', () => {
 
   test('--json maps each driver to exactly {rw, ro}', async () => {
     const o = oracle('rhel9');
-    const json = JSON.parse(await stdout(() => runProbe({ qemu: o.qemu, moduleDir: o.moduleDir ?? '', json: true }))) as Record<string, unknown>;
+    const json = JSON.parse(
+      await stdout(() => runProbe({ qemu: o.qemu, moduleDir: o.moduleDir ?? '', json: true })),
+    ) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(PROBE_DRIVERS);
     expect(json.vmdk).toEqual({ rw: 'read-only-only', ro: 'allowed' });
     expect(json.ssh).toEqual({ rw: 'not-whitelisted', ro: 'not-whitelisted' });
@@ -165,7 +179,9 @@ describe('runProbe', () => {
     const text = await stdout(() => runProbe({ qemu: o.qemu, moduleDir: o.moduleDir ?? '', profile: rhel7 }));
     expect(text).toContain('vmdk                   read-only-only   allowed\n');
     expect(text).toContain('Disagreements with profile oracle-rhel7 (');
-    expect(text).toContain("  ssh rw: probed not-whitelisted, profile says read-only-only (Driver 'ssh' is not whitelisted)\n");
+    expect(text).toContain(
+      "  ssh rw: probed not-whitelisted, profile says read-only-only (Driver 'ssh' is not whitelisted)\n",
+    );
     expect(process.exitCode).toBe(1);
   });
 

@@ -71,9 +71,17 @@ for (const build of BUILDS) {
     let profile: Profile;
     beforeAll(async () => {
       o = oracle(build.name);
-      profile = build.profile === 'inspect'
-        ? (await inspectBinaries({ qemu: [o.qemu], qemuImg: o.qemuImg, ...(o.moduleDir ? { moduleDir: o.moduleDir } : {}), env: o.env })).profile
-        : await loadProfile(build.profile);
+      profile =
+        build.profile === 'inspect'
+          ? (
+              await inspectBinaries({
+                qemu: [o.qemu],
+                qemuImg: o.qemuImg,
+                ...(o.moduleDir ? { moduleDir: o.moduleDir } : {}),
+                env: o.env,
+              })
+            ).profile
+          : await loadProfile(build.profile);
     });
     for (const text of CASES) {
       const enforcingOnly = text.startsWith('enforcing: ');
@@ -102,13 +110,23 @@ describe('servers: qemu-nbd and qemu-storage-daemon keep running once the image 
     ['rhel9-tools', 'oracle-rhel9-tools.yaml', 'qemu-nbd -k $CWD/nbd.sock t.vmdk'],
     ['rhel9-tools', 'oracle-rhel9-tools.yaml', 'qemu-nbd -r -k $CWD/nbd.sock t.vmdk'],
     ['rhel9-tools', 'oracle-rhel9-tools.yaml', 'qemu-nbd -k $CWD/nbd.sock ov-qcow.qcow2'],
-    ['debian', 'debian-12', 'qemu-storage-daemon --blockdev driver=qcow2,node-name=q0,file.driver=file,file.filename=nosuch.qcow2'],
-    ['debian', 'debian-12', 'qemu-storage-daemon --blockdev driver=qcow2,node-name=q0,file.driver=file,file.filename=t.qcow2'],
+    [
+      'debian',
+      'debian-12',
+      'qemu-storage-daemon --blockdev driver=qcow2,node-name=q0,file.driver=file,file.filename=nosuch.qcow2',
+    ],
+    [
+      'debian',
+      'debian-12',
+      'qemu-storage-daemon --blockdev driver=qcow2,node-name=q0,file.driver=file,file.filename=t.qcow2',
+    ],
   ];
   for (const [name, profileFile, command] of cases) {
     it(`${name}: ${command.replaceAll('$CWD/', '')}`, async () => {
       const o = oracle(name);
-      const profile = await loadProfile(profileFile.endsWith('.yaml') ? join('test/fixtures/profiles', profileFile) : profileFile);
+      const profile = await loadProfile(
+        profileFile.endsWith('.yaml') ? join('test/fixtures/profiles', profileFile) : profileFile,
+      );
       const cwd = makeImages(o);
       const [program = '', ...args] = command.replaceAll('$CWD', cwd).split(' ');
       const predicted = evaluate(planCommand([program, ...args], profile, factsReader(cwd)), profile);

@@ -35,13 +35,20 @@ const opened = (r: TrialResult) => [...r.nodes].reverse().map((n) => [n.driver, 
 
 describe('stock Debian QEMU 7.2', () => {
   test('qcow2 over a vmdk base opens; the backing chain is read-only', async () => {
-    const dir = await images(oracle('debian'), ['-f', 'vmdk', 'base.vmdk', '16M'], [
-      '-f', 'qcow2', '-b', 'base.vmdk', '-F', 'vmdk', 'ov.qcow2',
-    ]);
+    const dir = await images(
+      oracle('debian'),
+      ['-f', 'vmdk', 'base.vmdk', '16M'],
+      ['-f', 'qcow2', '-b', 'base.vmdk', '-F', 'vmdk', 'ov.qcow2'],
+    );
     const r = await open('debian', dir, ['-M', 'pc', '-drive', 'file=ov.qcow2,format=qcow2,if=none,id=d0'], true);
 
     expect(r).toMatchObject({ exitCode: 0, stderr: '', started: true });
-    expect(opened(r)).toEqual([['file', 'rw'], ['qcow2', 'rw'], ['file', 'ro'], ['vmdk', 'ro']]);
+    expect(opened(r)).toEqual([
+      ['file', 'rw'],
+      ['qcow2', 'rw'],
+      ['file', 'ro'],
+      ['vmdk', 'ro'],
+    ]);
     expect(r.nodes.find((n) => n.driver === 'vmdk')?.filename).toBe('base.vmdk');
     expect(r.blocks.find((b) => b.device === 'd0')).toMatchObject({ driver: 'qcow2', readOnly: false });
     expect(r.trace.map((line) => parseTraceLine(line)?.formatName)).toEqual(['file', 'qcow2', 'file', 'vmdk']);
@@ -62,7 +69,12 @@ describe('stock Debian QEMU 7.2', () => {
 
   test('a guest device reports its qdev path', async () => {
     const dir = await images(oracle('debian'), ['-f', 'raw', 'd.raw', '1M']);
-    const r = await open('debian', dir, ['-drive', 'file=d.raw,format=raw,if=none,id=d0', '-device', 'virtio-blk-pci,drive=d0']);
+    const r = await open('debian', dir, [
+      '-drive',
+      'file=d.raw,format=raw,if=none,id=d0',
+      '-device',
+      'virtio-blk-pci,drive=d0',
+    ]);
     expect(r.blocks.find((b) => b.device === 'd0')).toMatchObject({
       qdev: '/machine/peripheral-anon/device[0]/virtio-backend',
       driver: 'raw',
@@ -70,8 +82,16 @@ describe('stock Debian QEMU 7.2', () => {
     });
   });
 
-  test('the caller\'s stdio chardevs give way to -qmp stdio', async () => {
-    const r = await open('debian', work, ['-M', 'none', '-nographic', '-serial', 'stdio', '-chardev', 'stdio,id=c0,signal=off']);
+  test("the caller's stdio chardevs give way to -qmp stdio", async () => {
+    const r = await open('debian', work, [
+      '-M',
+      'none',
+      '-nographic',
+      '-serial',
+      'stdio',
+      '-chardev',
+      'stdio,id=c0,signal=off',
+    ]);
     expect(r).toMatchObject({ exitCode: 0, stderr: '', started: true });
   });
 });
@@ -103,9 +123,25 @@ describe('rhel9 whitelist build (rw qcow2,raw,…; ro vdi,vmdk,vhdx,vpc,https)',
 describe('harness', () => {
   test('appends what makes the run harmless, keeping options the caller chose', () => {
     expect(harmlessCommand(['-monitor', 'unix:/tmp/m,server=on,wait=off', '-drive', 'file=x'])).toEqual([
-      '-monitor', 'unix:/tmp/m,server=on,wait=off', '-drive', 'file=x',
-      '-S', '-display', 'none', '-qmp', 'stdio', '-serial', 'none', '-parallel', 'none',
-      '-L', '/usr/share/seabios', '-L', '/usr/share/qemu', '-L', '/usr/lib/ipxe/qemu',
+      '-monitor',
+      'unix:/tmp/m,server=on,wait=off',
+      '-drive',
+      'file=x',
+      '-S',
+      '-display',
+      'none',
+      '-qmp',
+      'stdio',
+      '-serial',
+      'none',
+      '-parallel',
+      'none',
+      '-L',
+      '/usr/share/seabios',
+      '-L',
+      '/usr/share/qemu',
+      '-L',
+      '/usr/lib/ipxe/qemu',
     ]);
   });
 

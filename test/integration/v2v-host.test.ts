@@ -34,7 +34,9 @@ async function conversionPrerequisites(): Promise<void> {
   const recipe = /^readonly RECIPE=(\d+)$/m.exec(readFileSync(join(SETUP, '30-v2v-guest.sh'), 'utf8'))?.[1];
   const built = existsSync(`${GUEST}.recipe`) ? readFileSync(`${GUEST}.recipe`, 'utf8').trim() : undefined;
   if (!existsSync(GUEST) || built !== recipe) {
-    throw new Error(`${GUEST} is missing or not of recipe ${recipe}: run scripts/setup/30-v2v-guest.sh (bash scripts/test-setup.sh does)`);
+    throw new Error(
+      `${GUEST} is missing or not of recipe ${recipe}: run scripts/setup/30-v2v-guest.sh (bash scripts/test-setup.sh does)`,
+    );
   }
   // virt-v2v 2.2 copies with nbdcopy (libnbd-bin), which Debian's virt-v2v package does not pull in.
   if ((await execa('nbdcopy', ['--version'], { reject: false })).exitCode !== 0) {
@@ -57,7 +59,9 @@ describe('the installed virt-v2v and nbdkit match the debian-12 profile', () => 
     // The profile lists the nbdkit package's plugins; any other one here must come from an nbdkit-plugin-* package.
     expect(host.nbdkit?.plugins).toEqual(expect.arrayContaining(p.nbdkit?.plugins ?? []));
     for (const extra of (host.nbdkit?.plugins ?? []).filter((x) => !p.nbdkit?.plugins.includes(x))) {
-      const owner = await execa('dpkg', ['-S', `/usr/lib/x86_64-linux-gnu/nbdkit/plugins/nbdkit-${extra}-plugin.so`], { reject: false });
+      const owner = await execa('dpkg', ['-S', `/usr/lib/x86_64-linux-gnu/nbdkit/plugins/nbdkit-${extra}-plugin.so`], {
+        reject: false,
+      });
       expect(owner.stdout).toMatch(/^nbdkit-plugin-/);
     }
     expect(host.nbdkit?.filters).toEqual([...(p.nbdkit?.filters ?? [])].sort());

@@ -37,7 +37,14 @@ export interface Comparison {
 }
 
 /** Runs the real qemu-system and the prediction on the same command line, in the same folder. */
-export async function compare(o: Oracle, profile: Profile, cwd: string, args: string[], program = o.qemu, prefix: string[] = []): Promise<Comparison> {
+export async function compare(
+  o: Oracle,
+  profile: Profile,
+  cwd: string,
+  args: string[],
+  program = o.qemu,
+  prefix: string[] = [],
+): Promise<Comparison> {
   const argv = ['-M', 'pc', ...args];
   const real = await trialOpen(program, [...prefix, ...argv], { cwd, env: o.env, timeoutMs: 30_000 });
   const predicted = evaluate(planCommand(['qemu-system-x86_64', ...argv], profile, factsReader(cwd)), profile);

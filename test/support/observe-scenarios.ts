@@ -26,8 +26,18 @@ interface DriverCase {
 const FORMATS = ['qcow2', 'raw', 'vmdk', 'vpc', 'vhdx', 'vdi', 'qcow', 'qed', 'parallels'];
 
 const DRIVERS: DriverCase[] = [
-  ...FORMATS.map((f) => ({ name: f, file: `t.${f}`, format: f, node: { driver: f, file: { driver: 'file', filename: `t.${f}` } } })),
-  { name: 'https', file: 'https://127.0.0.1:1/x', format: 'raw', node: { driver: 'https', url: 'https://127.0.0.1:1/x' } },
+  ...FORMATS.map((f) => ({
+    name: f,
+    file: `t.${f}`,
+    format: f,
+    node: { driver: f, file: { driver: 'file', filename: `t.${f}` } },
+  })),
+  {
+    name: 'https',
+    file: 'https://127.0.0.1:1/x',
+    format: 'raw',
+    node: { driver: 'https', url: 'https://127.0.0.1:1/x' },
+  },
   { name: 'http', file: 'http://127.0.0.1:1/x', format: 'raw', node: { driver: 'http', url: 'http://127.0.0.1:1/x' } },
   {
     name: 'ssh',
@@ -180,9 +190,14 @@ export function scenarios(): Scenario[] {
     }
     add(list, section, target, ['-blockdev', 'driver=qcow2,node-name=n0,file.driver=file,file.filename=ov-vmdk.qcow2']);
     add(list, section, target, ['-drive', 'file=t.vmdk,format=vmdk,snapshot=on,if=none,id=d0']);
-    add(list, section, target, ['-drive', 'file=t.vmdk,format=vmdk,snapshot=on,if=none,id=d0', ...device('ide-hd', 'd0')]);
+    add(list, section, target, [
+      '-drive',
+      'file=t.vmdk,format=vmdk,snapshot=on,if=none,id=d0',
+      ...device('ide-hd', 'd0'),
+    ]);
     add(list, section, target, ['-drive', 'file=t.qcow,format=qcow,snapshot=on,if=none,id=d0']);
-    for (const image of ['t.vpc', 't.raw', 't.qcow', 't.vmdk']) add(list, section, target, ['-drive', `file=${image},if=none,id=d0`]);
+    for (const image of ['t.vpc', 't.raw', 't.qcow', 't.vmdk'])
+      add(list, section, target, ['-drive', `file=${image},if=none,id=d0`]);
     add(list, section, target, ['-drive', 'file=t.raw,if=none,id=d0,readonly=on']);
     add(list, section, target, ['-blockdev', 'driver=raw,node-name=n0,file.driver=file,file.filename=t.vpc']);
   }

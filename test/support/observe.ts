@@ -44,7 +44,19 @@ export async function makeImages(o: Oracle, dir: string): Promise<void> {
   // qemu-img 7.2 refuses -b without -F ("Backing file specified without backing format"),
   // json: included, so the header always names vmdk too.
   await img('create', '-q', '-f', 'qcow2', '-u', '-b', json(''), '-F', 'vmdk', 'ov-json.qcow2', '16M');
-  await img('create', '-q', '-f', 'qcow2', '-u', '-b', json('"read-only":false,'), '-F', 'vmdk', 'ov-json-rw.qcow2', '16M');
+  await img(
+    'create',
+    '-q',
+    '-f',
+    'qcow2',
+    '-u',
+    '-b',
+    json('"read-only":false,'),
+    '-F',
+    'vmdk',
+    'ov-json-rw.qcow2',
+    '16M',
+  );
   await mkdir(join(dir, 'vfat'), { recursive: true });
   await writeFile(join(dir, 'vfat', 'hello.txt'), 'hello\n');
 }
@@ -133,11 +145,18 @@ export function renderMarkdown(observations: Observation[], help: Record<string,
   for (const [target, text] of Object.entries(help)) out.push(`${target}:`, '```', text.trimEnd(), '```', '');
   const sections = [...new Set(observations.map((o) => o.section))];
   for (const section of sections) {
-    out.push(`### ${section}`, '', '| oracle | arguments | exit | requested (trace) | opened | stderr |', '|---|---|---|---|---|---|');
+    out.push(
+      `### ${section}`,
+      '',
+      '| oracle | arguments | exit | requested (trace) | opened | stderr |',
+      '|---|---|---|---|---|---|',
+    );
     for (const o of observations.filter((x) => x.section === section)) {
       const args = cell(o.args.map(shellWord).join(' '));
       const r = o.result;
-      out.push(`| ${o.target} | ${args} | ${r.exitCode ?? 'killed'} | ${requested(r)} | ${opened(r)} | ${cell(r.stderr)} |`);
+      out.push(
+        `| ${o.target} | ${args} | ${r.exitCode ?? 'killed'} | ${requested(r)} | ${opened(r)} | ${cell(r.stderr)} |`,
+      );
     }
     out.push('');
   }
@@ -146,7 +165,9 @@ export function renderMarkdown(observations: Observation[], help: Record<string,
 }
 
 export async function writeDoc(markdown: string): Promise<void> {
-  const old = await readFile(DOC, 'utf8').catch(() => `# Observed: QEMU 7.2 block-driver whitelist\n\n${BEGIN}\n${END}\n`);
+  const old = await readFile(DOC, 'utf8').catch(
+    () => `# Observed: QEMU 7.2 block-driver whitelist\n\n${BEGIN}\n${END}\n`,
+  );
   const start = old.indexOf(BEGIN);
   const end = old.indexOf(END);
   if (start < 0 || end < 0) throw new Error(`${DOC}: markers missing`);
@@ -164,11 +185,22 @@ interface FixtureCase {
 }
 
 const FIXTURES: FixtureCase[] = [
-  { name: 'debian-qcow2-over-vmdk', target: 'debian', args: ['-M', 'pc', '-drive', 'file=ov-vmdk.qcow2,format=qcow2,if=none,id=d0'] },
+  {
+    name: 'debian-qcow2-over-vmdk',
+    target: 'debian',
+    args: ['-M', 'pc', '-drive', 'file=ov-vmdk.qcow2,format=qcow2,if=none,id=d0'],
+  },
   {
     name: 'debian-blockdev-virtio',
     target: 'debian',
-    args: ['-M', 'pc', '-blockdev', 'driver=vmdk,node-name=n0,file.driver=file,file.filename=t.vmdk', '-device', 'virtio-blk-pci,drive=n0'],
+    args: [
+      '-M',
+      'pc',
+      '-blockdev',
+      'driver=vmdk,node-name=n0,file.driver=file,file.filename=t.vmdk',
+      '-device',
+      'virtio-blk-pci,drive=n0',
+    ],
   },
   { name: 'rhel9-vpc-auto-ro', target: 'rhel9', args: ['-M', 'pc', '-drive', 'file=t.vpc,format=vpc,if=none,id=d0'] },
 ];

@@ -16,5 +16,7 @@ const validate = ajv.compile(schema);
 
 /** [] when the log is valid SARIF 2.1.0; else one line per error. */
 export function validateSarif(log: unknown): string[] {
-  return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return validate(log)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

@@ -6,8 +6,18 @@ import { planCommand } from '../../src/plan/plan.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 
 /** A file on the pretend host: its probed format and header fields. */
-export function image(filename: string, format: ProbeFormat, header: Partial<NonNullable<ImageFacts['header']>> = {}): ImageFacts {
-  const probes = format === 'raw' ? [{ format, score: 1 }] : [{ format, score: 100 }, { format: 'raw' as const, score: 1 }];
+export function image(
+  filename: string,
+  format: ProbeFormat,
+  header: Partial<NonNullable<ImageFacts['header']>> = {},
+): ImageFacts {
+  const probes =
+    format === 'raw'
+      ? [{ format, score: 1 }]
+      : [
+          { format, score: 100 },
+          { format: 'raw' as const, score: 1 },
+        ];
   return { filename, exists: true, kind: 'file', size: 1 << 20, probes, header: { format, notes: [], ...header } };
 }
 
@@ -16,7 +26,9 @@ export function check(profile: string, command: string, files: ImageFacts[] = []
   const p = bundledProfiles()[profile];
   if (!p) throw new Error(`no bundled profile ${profile}`);
   const byName = new Map(files.map((f) => [f.filename, f]));
-  const facts = (name: string, literal?: boolean) => byName.get(name) ?? (!literal && (name.includes('://') || name.startsWith('json:')) ? undefined : { filename: name, exists: false });
+  const facts = (name: string, literal?: boolean) =>
+    byName.get(name) ??
+    (!literal && (name.includes('://') || name.startsWith('json:')) ? undefined : { filename: name, exists: false });
   return evaluate(planCommand(command.split(' '), p, facts), p);
 }
 

@@ -10,7 +10,14 @@ import type { Profile } from '../../src/model/profile.js';
 
 const require = createRequire(import.meta.url);
 /** A real JUnit consumer (testbeats' parser), not our own reading of our own XML. */
-const { parse } = require('test-results-parser') as { parse: (o: { type: string; files: string[] }) => { total: number; passed: number; failed: number; suites: { cases: { name: string; status: string; failure: string }[] }[] } };
+const { parse } = require('test-results-parser') as {
+  parse: (o: { type: string; files: string[] }) => {
+    total: number;
+    passed: number;
+    failed: number;
+    suites: { cases: { name: string; status: string; failure: string }[] }[];
+  };
+};
 
 const p = (name: string) => bundledProfiles()[name] as Profile;
 
@@ -29,9 +36,18 @@ describe('diff of two profiles', () => {
   it('a profile has no differences with itself', () => expect(diffProfiles(p('rhel-9'), p('rhel-9'))).toEqual([]));
   it('tools enforcement and module installation are compared', () => {
     const base = p('rhel-9');
-    const other: Profile = { ...base, qemu: { ...base.qemu, whitelist: { ...base.qemu.whitelist, tools: true },
-      modules: base.qemu.modules.map((m) => ({ ...m, installed: m.file !== 'block-curl.so' })) } };
-    expect(diffProfiles(base, other).map((d) => `${d.area}:${d.subject ?? ''}:${d.to}`)).toEqual(['tools-enforce::true', 'module-installed:block-curl.so:false']);
+    const other: Profile = {
+      ...base,
+      qemu: {
+        ...base.qemu,
+        whitelist: { ...base.qemu.whitelist, tools: true },
+        modules: base.qemu.modules.map((m) => ({ ...m, installed: m.file !== 'block-curl.so' })),
+      },
+    };
+    expect(diffProfiles(base, other).map((d) => `${d.area}:${d.subject ?? ''}:${d.to}`)).toEqual([
+      'tools-enforce::true',
+      'module-installed:block-curl.so:false',
+    ]);
   });
 });
 

@@ -54,7 +54,7 @@ function buildElf(spec: ElfSpec): Buffer {
     slots.push(0n, 0n);
   }
   const data = Buffer.alloc(slots.length * 8);
-  slots.forEach((v, i) => data.writeBigUInt64LE(v, i * 8));
+  for (const [i, v] of slots.entries()) data.writeBigUInt64LE(v, i * 8);
   const relaOff = align(dataOff + data.length, 8);
   const rela = Buffer.alloc(pie ? relocs.length * 24 : 0);
   if (pie) {
@@ -86,13 +86,27 @@ function buildElf(spec: ElfSpec): Buffer {
   const strOff = symOff + symtab.length;
   const shstrOff = strOff + strtab.length;
   const shoff = align(shstrOff + shstrtab.length, 8);
-  type Sh = [name: string, type: number, flags: number, addr: number, offset: number, size: number, link: number, entsize: number];
+  type Sh = [
+    name: string,
+    type: number,
+    flags: number,
+    addr: number,
+    offset: number,
+    size: number,
+    link: number,
+    entsize: number,
+  ];
   const headers: Sh[] = [
     ['', 0, 0, 0, 0, 0, 0, 0],
     ['.rodata', 1, 2, rodataAddr, rodataOff, rodata.length, 0, 0],
     ['.data', 1, 3, dataAddr, dataOff, data.length, 0, 0],
     ['.rela.dyn', 4, 2, BASE + relaOff, relaOff, rela.length, 0, 24],
-    ...(spec.symtab ? ([['.symtab', 2, 0, 0, symOff, symtab.length, 5, 24], ['.strtab', 3, 0, 0, strOff, strtab.length, 0, 0]] as Sh[]) : []),
+    ...(spec.symtab
+      ? ([
+          ['.symtab', 2, 0, 0, symOff, symtab.length, 5, 24],
+          ['.strtab', 3, 0, 0, strOff, strtab.length, 0, 0],
+        ] as Sh[])
+      : []),
     ['.shstrtab', 3, 0, 0, shstrOff, shstrtab.length, 0, 0],
   ];
   const file = Buffer.alloc(shoff + headers.length * 64);
@@ -149,30 +163,58 @@ describe('recoverWhitelist', () => {
   });
 
   it('accepts clang-style names (function.whitelist_rw)', () => {
-    const elf = buildElf({ arrays: [{ ...RO, symbol: 'bdrv_format_is_whitelisted.whitelist_ro' }, { ...RW, symbol: 'bdrv_format_is_whitelisted.whitelist_rw' }], symtab: true });
+    const elf = buildElf({
+      arrays: [
+        { ...RO, symbol: 'bdrv_format_is_whitelisted.whitelist_ro' },
+        { ...RW, symbol: 'bdrv_format_is_whitelisted.whitelist_rw' },
+      ],
+      symtab: true,
+    });
     expect(recoverWhitelist(elf, { drivers })).toMatchObject({ rw: RW.names, ro: RO.names, method: 'symtab' });
   });
 
   it('reads empty arrays from .symtab as no whitelist', () => {
-    const elf = buildElf({ arrays: [{ symbol: 'whitelist_ro.1', names: [] }, { symbol: 'whitelist_rw.2', names: [] }], symtab: true });
+    const elf = buildElf({
+      arrays: [
+        { symbol: 'whitelist_ro.1', names: [] },
+        { symbol: 'whitelist_rw.2', names: [] },
+      ],
+      symtab: true,
+    });
     expect(recoverWhitelist(elf, { drivers })).toMatchObject({ rw: [], ro: [], method: 'symtab' });
   });
 
   it('scans .data of a stripped binary and tells rw from ro with the format=help lines, not by order', () => {
     const elf = buildElf({ arrays: [RO, RW] });
-    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({ rw: RW.names, ro: RO.names, method: 'data-scan' });
+    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({
+      rw: RW.names,
+      ro: RO.names,
+      method: 'data-scan',
+    });
     const swapped = buildElf({ arrays: [RW, RO] });
-    expect(recoverWhitelist(swapped, { drivers, formatHelp: HELP })).toMatchObject({ rw: RW.names, ro: RO.names, method: 'data-scan' });
+    expect(recoverWhitelist(swapped, { drivers, formatHelp: HELP })).toMatchObject({
+      rw: RW.names,
+      ro: RO.names,
+      method: 'data-scan',
+    });
   });
 
   it('reads absolute pointers in a non-PIE executable', () => {
     const elf = buildElf({ arrays: [RO, RW], pie: false });
-    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({ rw: RW.names, ro: RO.names, method: 'data-scan' });
+    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({
+      rw: RW.names,
+      ro: RO.names,
+      method: 'data-scan',
+    });
   });
 
   it('ignores arrays with a name that is not a driver, and one-entry arrays', () => {
     const elf = buildElf({ arrays: [{ names: ['qcow2', 'not-a-driver'] }, { names: ['raw'] }, RO, RW] });
-    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({ rw: RW.names, ro: RO.names, method: 'data-scan' });
+    expect(recoverWhitelist(elf, { drivers, formatHelp: HELP })).toMatchObject({
+      rw: RW.names,
+      ro: RO.names,
+      method: 'data-scan',
+    });
   });
 
   it('takes the driver names as a parameter', () => {
@@ -182,7 +224,11 @@ describe('recoverWhitelist', () => {
   });
 
   it('gives up without format=help lines to tell the two arrays apart', () => {
-    expect(recoverWhitelist(buildElf({ arrays: [RO, RW] }), { drivers })).toMatchObject({ rw: [], ro: [], method: 'none' });
+    expect(recoverWhitelist(buildElf({ arrays: [RO, RW] }), { drivers })).toMatchObject({
+      rw: [],
+      ro: [],
+      method: 'none',
+    });
   });
 
   it('gives up when no array matches the format=help lines', () => {
@@ -193,7 +239,11 @@ describe('recoverWhitelist', () => {
   it('finds nothing in a stripped binary without a whitelist (stock Debian)', () => {
     const elf = buildElf({ arrays: [{ names: [] }, { names: [] }] });
     const all = ['file', 'qcow2', 'raw', 'vmdk'];
-    expect(recoverWhitelist(elf, { drivers, formatHelp: { readWrite: all, readOnly: all } })).toMatchObject({ rw: [], ro: [], method: 'none' });
+    expect(recoverWhitelist(elf, { drivers, formatHelp: { readWrite: all, readOnly: all } })).toMatchObject({
+      rw: [],
+      ro: [],
+      method: 'none',
+    });
   });
 
   it('returns none for something that is not ELF64 little-endian', () => {
@@ -205,10 +255,20 @@ describe('recoverWhitelist', () => {
 });
 
 describe('readBinaryFacts', () => {
-  const loader = ['QEMU_MODULE_DIR', '/var/run/qemu/%s', '%s/%s%s', 'failed to open module: %s', '/usr/lib/x86_64-linux-gnu/qemu', 'Only modules from the same build can be loaded.'];
+  const loader = [
+    'QEMU_MODULE_DIR',
+    '/var/run/qemu/%s',
+    '%s/%s%s',
+    'failed to open module: %s',
+    '/usr/lib/x86_64-linux-gnu/qemu',
+    'Only modules from the same build can be loaded.',
+  ];
 
   it('finds the module loader, CONFIG_QEMU_MODDIR next to it, CONFIG_BINDIR and module upgrades', () => {
-    const elf = buildElf({ arrays: [], rodata: ['/usr/lib/ipxe/qemu', ...loader, '/usr/bin', 'qemu_stamp_f1b4c2639e440a9f989736fb1ad6d8336564df2e'] });
+    const elf = buildElf({
+      arrays: [],
+      rodata: ['/usr/lib/ipxe/qemu', ...loader, '/usr/bin', 'qemu_stamp_f1b4c2639e440a9f989736fb1ad6d8336564df2e'],
+    });
     expect(readBinaryFacts(elf)).toMatchObject({
       moduleLoader: true,
       moduleDir: '/usr/lib/x86_64-linux-gnu/qemu',
@@ -219,10 +279,13 @@ describe('readBinaryFacts', () => {
   });
 
   it('sees no loader in a build without modules', () => {
-    expect(readBinaryFacts(buildElf({ arrays: [], rodata: ['/usr/share/qemu'] }))).toMatchObject({ moduleLoader: false, moduleUpgrades: false });
+    expect(readBinaryFacts(buildElf({ arrays: [], rodata: ['/usr/share/qemu'] }))).toMatchObject({
+      moduleLoader: false,
+      moduleUpgrades: false,
+    });
   });
 
-  it('finds Debian\'s missing-module hint', () => {
+  it("finds Debian's missing-module hint", () => {
     const elf = buildElf({ arrays: [], rodata: ['qemu: module %s%s not found, do you want to install %s package?\n'] });
     expect(readBinaryFacts(elf).debianHint).toBe('qemu: module %s%s not found, do you want to install %s package?');
   });
@@ -233,11 +296,17 @@ describe('configuredModuleDir', () => {
 
   it('relocates the module dir next to the binary, as get_relocated_path does', () => {
     const moved = { ...facts, moduleDir: '/usr/local/lib/x86_64-linux-gnu/qemu', bindir: '/usr/local/bin' };
-    expect(configuredModuleDir(moved, '/opt/rhel9/bin', false)).toEqual({ dir: '/opt/rhel9/lib/x86_64-linux-gnu/qemu', relocated: true });
-    expect(configuredModuleDir(moved, '/usr/local/bin', false)).toEqual({ dir: '/usr/local/lib/x86_64-linux-gnu/qemu', relocated: false });
+    expect(configuredModuleDir(moved, '/opt/rhel9/bin', false)).toEqual({
+      dir: '/opt/rhel9/lib/x86_64-linux-gnu/qemu',
+      relocated: true,
+    });
+    expect(configuredModuleDir(moved, '/usr/local/bin', false)).toEqual({
+      dir: '/usr/local/lib/x86_64-linux-gnu/qemu',
+      relocated: false,
+    });
   });
 
-  it('gives RHEL\'s /usr/lib64/qemu-kvm for /usr/libexec/qemu-kvm', () => {
+  it("gives RHEL's /usr/lib64/qemu-kvm for /usr/libexec/qemu-kvm", () => {
     const rhel = { ...facts, moduleDir: '/usr/lib64/qemu-kvm', bindir: '/usr/bin' };
     expect(configuredModuleDir(rhel, '/usr/libexec', false)?.dir).toBe('/usr/lib64/qemu-kvm');
   });

@@ -18,7 +18,11 @@ const formats = (head: Uint8Array, name = 'disk.img'): string[] =>
 
 const QFI = '\x51\x46\x49\xfb';
 const CLOOP = '#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n';
-const BOCHS: Array<[number, string]> = [[0, 'Bochs Virtual HD Image'], [32, 'Redolog'], [48, 'Growing']];
+const BOCHS: Array<[number, string]> = [
+  [0, 'Bochs Virtual HD Image'],
+  [32, 'Redolog'],
+  [48, 'Growing'],
+];
 
 describe('probeFormats: one format each', () => {
   it.each<[string, Uint8Array, ProbeFormat]>([
@@ -66,8 +70,14 @@ describe('probeFormats: near misses fall back to raw', () => {
     ['vmdk descriptor with a key before version=', text('CID=1\nversion=1\n')],
     ['luks2', bytes(592, [0, 'LUKS\xba\xbe'], [6, [0, 2]])],
     ['parallels version 3', bytes(64, [0, 'WithoutFreeSpace'], [16, le32(3)])],
-    ['bochs magic not NUL-terminated', bytes(512, [0, 'Bochs Virtual HD ImageX'], [32, 'Redolog'], [48, 'Growing'], [64, le32(0x20000)])],
-    ['bochs of another subtype', bytes(512, [0, 'Bochs Virtual HD Image'], [32, 'Redolog'], [48, 'Undoable'], [64, le32(0x20000)])],
+    [
+      'bochs magic not NUL-terminated',
+      bytes(512, [0, 'Bochs Virtual HD ImageX'], [32, 'Redolog'], [48, 'Growing'], [64, le32(0x20000)]),
+    ],
+    [
+      'bochs of another subtype',
+      bytes(512, [0, 'Bochs Virtual HD Image'], [32, 'Redolog'], [48, 'Undoable'], [64, le32(0x20000)]),
+    ],
     ['cloop magic cut short', text(CLOOP.slice(0, 40))],
     ['vpc footer only at the end (fixed VHD)', bytes(1024, [512, 'conectix'])],
     ['plain text', text('hello, world\n')],
@@ -126,8 +136,20 @@ describe('probeFormats: several drivers claim the image', () => {
   });
 
   it('PROBE_ORDER names each probing driver once', () => {
-    expect([...PROBE_ORDER].sort()).toEqual(
-      ['bochs', 'cloop', 'dmg', 'luks', 'parallels', 'qcow', 'qcow2', 'qed', 'raw', 'vdi', 'vhdx', 'vmdk', 'vpc'],
-    );
+    expect([...PROBE_ORDER].sort()).toEqual([
+      'bochs',
+      'cloop',
+      'dmg',
+      'luks',
+      'parallels',
+      'qcow',
+      'qcow2',
+      'qed',
+      'raw',
+      'vdi',
+      'vhdx',
+      'vmdk',
+      'vpc',
+    ]);
   });
 });

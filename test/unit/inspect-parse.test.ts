@@ -6,7 +6,9 @@ const fixture = (name: string): string => readFileSync(new URL(`../fixtures/insp
 const words = (s: string): string[] => s.split(' ');
 
 const RHEL9_RW = words('blkdebug compress copy-on-read file host_device luks nbd null-co nvme qcow2 raw throttle');
-const DEBIAN_ALL = words('blkdebug blklogwrites blkreplay blkverify bochs cloop compress copy-before-write copy-on-read dmg file ftp ftps gluster host_cdrom host_device http https iscsi iser luks nbd nfs null-aio null-co nvme parallels preallocate qcow qcow2 qed quorum raw rbd replication snapshot-access ssh throttle vdi vhdx vmdk vpc vvfat');
+const DEBIAN_ALL = words(
+  'blkdebug blklogwrites blkreplay blkverify bochs cloop compress copy-before-write copy-on-read dmg file ftp ftps gluster host_cdrom host_device http https iscsi iser luks nbd nfs null-aio null-co nvme parallels preallocate qcow qcow2 qed quorum raw rbd replication snapshot-access ssh throttle vdi vhdx vmdk vpc vvfat',
+);
 
 describe('parseVersion', () => {
   it('reads version and Debian package text from stock Debian qemu-system-x86_64 --version', () => {
@@ -23,7 +25,10 @@ describe('parseVersion', () => {
   });
 
   it('reads qemu-img --version the same way', () => {
-    expect(parseVersion(fixture('debian.img-version.txt'))).toMatchObject({ version: '7.2.22', package: 'Debian 1:7.2+dfsg-7+deb12u18+b3' });
+    expect(parseVersion(fixture('debian.img-version.txt'))).toMatchObject({
+      version: '7.2.22',
+      package: 'Debian 1:7.2+dfsg-7+deb12u18+b3',
+    });
   });
 
   it('reads the old one-line form with the copyright after the package (RHEL 7 qemu-kvm 1.5.3)', () => {
@@ -40,7 +45,12 @@ describe('parseFormatHelp', () => {
   it('splits the rhel9 build into the rw line and the rw+ro line', () => {
     expect(parseFormatHelp(fixture('rhel9.format-help.txt'))).toEqual({
       readWrite: { formats: RHEL9_RW, line: 1 },
-      readOnly: { formats: words('blkdebug compress copy-on-read file host_device https luks nbd null-co nvme qcow2 raw throttle vdi vhdx vmdk vpc'), line: 2 },
+      readOnly: {
+        formats: words(
+          'blkdebug compress copy-on-read file host_device https luks nbd null-co nvme qcow2 raw throttle vdi vhdx vmdk vpc',
+        ),
+        line: 2,
+      },
     });
   });
 

@@ -24,7 +24,8 @@ const rank = (folder: string) => LAYERS.findIndex((layer) => layer.includes(fold
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 const folderOf = (file: string) => relative(SRC, file).split(sep)[0] ?? '';
 
@@ -33,7 +34,8 @@ const edges = sources(SRC).flatMap((file) =>
     file: relative(SRC, file),
     from: folderOf(file),
     to: folderOf(resolve(dirname(file), m[1] ?? '')),
-  })));
+  })),
+);
 
 describe('layering of src/', () => {
   it('every folder has a place in the order', () => {
@@ -41,7 +43,9 @@ describe('layering of src/', () => {
   });
 
   it('no import runs back up the order (so no circle between folders)', () => {
-    const upward = edges.filter((e) => rank(e.to) > rank(e.from) || (rank(e.to) === rank(e.from) && e.to !== e.from && rank(e.from) > 0));
+    const upward = edges.filter(
+      (e) => rank(e.to) > rank(e.from) || (rank(e.to) === rank(e.from) && e.to !== e.from && rank(e.from) > 0),
+    );
     expect(upward.map((e) => `${e.file} imports ${e.to}/`)).toEqual([]);
   });
 

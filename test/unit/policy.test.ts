@@ -3,8 +3,17 @@ import { mergeFacts } from '../../src/policy/resolve.js';
 import { bundledProfiles } from '../../src/host/profiles.js';
 
 describe('extends: merging fact groups', () => {
-  const parent = { qemu: { version: '8.0.0', source: 'spec 8.0', drivers: { builtin: ['qcow2'], source: 'a' }, whitelist: { rw: ['qcow2'], ro: ['ssh'], tools: false, source: 'p', unconfirmed: 'parent guess' } } };
-  const child = { qemu: { version: '7.2.0', source: 'spec 7.2', whitelist: { rw: ['raw'], ro: [], tools: false, source: 'c' } } };
+  const parent = {
+    qemu: {
+      version: '8.0.0',
+      source: 'spec 8.0',
+      drivers: { builtin: ['qcow2'], source: 'a' },
+      whitelist: { rw: ['qcow2'], ro: ['ssh'], tools: false, source: 'p', unconfirmed: 'parent guess' },
+    },
+  };
+  const child = {
+    qemu: { version: '7.2.0', source: 'spec 7.2', whitelist: { rw: ['raw'], ro: [], tools: false, source: 'c' } },
+  };
   const merged = mergeFacts(parent, child) as typeof parent;
   it('keeps the groups the child does not name', () => expect(merged.qemu.drivers).toEqual(parent.qemu.drivers));
   it('takes the child scalars', () => expect(merged.qemu.version).toBe('7.2.0'));

@@ -30,7 +30,10 @@ interface Fixture {
 
 const read = <T>(path: string): T => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
 const fixtures = Object.fromEntries(
-  (['rhel9', 'rhel7', 'debian', 'debian-no-ssh'] as const).map((b) => [b, read<Fixture>(`../fixtures/probe/${b}.json`)]),
+  (['rhel9', 'rhel7', 'debian', 'debian-no-ssh'] as const).map((b) => [
+    b,
+    read<Fixture>(`../fixtures/probe/${b}.json`),
+  ]),
 ) as Record<Build, Fixture>;
 
 const profile = (path: string): Profile => parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Profile;
@@ -43,10 +46,13 @@ function finalReply(build: Build, driver: string, access: ProbeAccess): QmpReply
   return second === undefined ? first.reply : hmpReply(second.reply);
 }
 
-const outcome = (build: Build, driver: string, access: ProbeAccess) => classifyProbeReply(driver, finalReply(build, driver, access));
+const outcome = (build: Build, driver: string, access: ProbeAccess) =>
+  classifyProbeReply(driver, finalReply(build, driver, access));
 
 function table(build: Build): Record<string, [ProbeOutcome, ProbeOutcome]> {
-  return Object.fromEntries(PROBE_DRIVERS.map((d) => [d, [outcome(build, d, 'rw').outcome, outcome(build, d, 'ro').outcome]]));
+  return Object.fromEntries(
+    PROBE_DRIVERS.map((d) => [d, [outcome(build, d, 'rw').outcome, outcome(build, d, 'ro').outcome]]),
+  );
 }
 
 const ALLOWED = ['allowed', 'allowed'];
@@ -57,15 +63,54 @@ const ABSENT = ['unavailable', 'unavailable'];
 describe('classifyProbeReply on recorded QMP replies', () => {
   test('rhel9 (rw qcow2,raw,file,host_device,nbd,iscsi,rbd,blkdebug,luks,null-co,nvme,copy-on-read,throttle,compress; ro vdi,vmdk,vhdx,vpc,https)', () => {
     expect(table('rhel9')).toEqual({
-      qcow2: ALLOWED, qcow: REFUSED, qed: REFUSED, raw: ALLOWED, vmdk: RO_ONLY, vpc: RO_ONLY, vhdx: RO_ONLY, vdi: RO_ONLY,
-      parallels: REFUSED, luks: ALLOWED, bochs: REFUSED, cloop: REFUSED, dmg: REFUSED,
-      file: ALLOWED, host_device: ALLOWED, host_cdrom: REFUSED, nbd: ALLOWED, http: REFUSED, https: RO_ONLY, ftp: REFUSED,
-      ftps: REFUSED, gluster: ABSENT, iscsi: ABSENT, iser: ABSENT, nfs: ABSENT, ssh: REFUSED, rbd: ABSENT, nvme: ALLOWED,
-      'null-co': ALLOWED, 'null-aio': REFUSED, vvfat: REFUSED,
-      io_uring: ABSENT, 'nvme-io_uring': ABSENT, 'virtio-blk-vfio-pci': ABSENT, 'virtio-blk-vhost-user': ABSENT, 'virtio-blk-vhost-vdpa': ABSENT,
-      blkdebug: ALLOWED, blkverify: REFUSED, blklogwrites: REFUSED, blkreplay: REFUSED, compress: ALLOWED,
-      'copy-before-write': REFUSED, 'copy-on-read': ALLOWED, preallocate: REFUSED, replication: ABSENT, throttle: ALLOWED,
-      quorum: REFUSED, 'snapshot-access': REFUSED,
+      qcow2: ALLOWED,
+      qcow: REFUSED,
+      qed: REFUSED,
+      raw: ALLOWED,
+      vmdk: RO_ONLY,
+      vpc: RO_ONLY,
+      vhdx: RO_ONLY,
+      vdi: RO_ONLY,
+      parallels: REFUSED,
+      luks: ALLOWED,
+      bochs: REFUSED,
+      cloop: REFUSED,
+      dmg: REFUSED,
+      file: ALLOWED,
+      host_device: ALLOWED,
+      host_cdrom: REFUSED,
+      nbd: ALLOWED,
+      http: REFUSED,
+      https: RO_ONLY,
+      ftp: REFUSED,
+      ftps: REFUSED,
+      gluster: ABSENT,
+      iscsi: ABSENT,
+      iser: ABSENT,
+      nfs: ABSENT,
+      ssh: REFUSED,
+      rbd: ABSENT,
+      nvme: ALLOWED,
+      'null-co': ALLOWED,
+      'null-aio': REFUSED,
+      vvfat: REFUSED,
+      io_uring: ABSENT,
+      'nvme-io_uring': ABSENT,
+      'virtio-blk-vfio-pci': ABSENT,
+      'virtio-blk-vhost-user': ABSENT,
+      'virtio-blk-vhost-vdpa': ABSENT,
+      blkdebug: ALLOWED,
+      blkverify: REFUSED,
+      blklogwrites: REFUSED,
+      blkreplay: REFUSED,
+      compress: ALLOWED,
+      'copy-before-write': REFUSED,
+      'copy-on-read': ALLOWED,
+      preallocate: REFUSED,
+      replication: ABSENT,
+      throttle: ALLOWED,
+      quorum: REFUSED,
+      'snapshot-access': REFUSED,
     });
   });
 
@@ -74,7 +119,13 @@ describe('classifyProbeReply on recorded QMP replies', () => {
     ['rhel9', 'vmdk', 'ro', 'allowed', 'opened'],
     ['rhel9', 'qcow', 'ro', 'not-whitelisted', "Driver 'qcow' is not whitelisted"],
     ['rhel9', 'https', 'rw', 'read-only-only', "Driver 'https' can only be used for read-only devices"],
-    ['rhel9', 'https', 'ro', 'allowed', "CURL: Error opening file: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server"],
+    [
+      'rhel9',
+      'https',
+      'ro',
+      'allowed',
+      "CURL: Error opening file: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server",
+    ],
     ['rhel9', 'ssh', 'ro', 'not-whitelisted', "Driver 'ssh' is not whitelisted"],
     ['rhel9', 'iscsi', 'rw', 'unavailable', "Unknown driver 'iscsi'"],
     ['rhel9', 'luks', 'rw', 'allowed', "Parameter 'key-secret' is required for cipher"],
@@ -85,10 +136,22 @@ describe('classifyProbeReply on recorded QMP replies', () => {
     ['rhel7', 'null-co', 'rw', 'not-whitelisted', "Driver 'null-co' is not whitelisted"],
     ['debian', 'nfs', 'rw', 'allowed', 'Invalid URL specified'],
     ['debian', 'rbd', 'ro', 'allowed', 'error reading conf file $DIR/no-such-ceph.conf: No such file or directory'],
-    ['debian', 'iser', 'rw', 'allowed', "iSCSI: Failed to connect to LUN : Failed to start full connect Couldn't connect transport: Failed creating Event Channel"],
+    [
+      'debian',
+      'iser',
+      'rw',
+      'allowed',
+      "iSCSI: Failed to connect to LUN : Failed to start full connect Couldn't connect transport: Failed creating Event Channel",
+    ],
     ['debian', 'io_uring', 'rw', 'unavailable', "Unknown driver 'io_uring'"],
     ['debian-no-ssh', 'ssh', 'rw', 'unavailable', "Unknown driver 'ssh'"],
-    ['debian-no-ssh', 'https', 'ro', 'allowed', "CURL: Error opening file: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server"],
+    [
+      'debian-no-ssh',
+      'https',
+      'ro',
+      'allowed',
+      "CURL: Error opening file: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server",
+    ],
   ] as const)('%s %s %s: %s', (build, driver, access, expected, detail) => {
     expect(outcome(build, driver, access)).toEqual({ outcome: expected, detail });
   });
@@ -103,9 +166,14 @@ describe('classifyProbeReply on recorded QMP replies', () => {
   });
 
   test('only the probed driver counts: a child refused after the parent passed means the parent is allowed', () => {
-    const children = read<{ replies: Record<string, { reply: QmpReply }> }>('../fixtures/probe/rhel9-children.json').replies;
+    const children = read<{ replies: Record<string, { reply: QmpReply }> }>(
+      '../fixtures/probe/rhel9-children.json',
+    ).replies;
     const [blkdebug, preallocate, missing] = Object.values(children).map((c) => c.reply);
-    expect(classifyProbeReply('blkdebug', blkdebug!)).toEqual({ outcome: 'allowed', detail: "Driver 'null-aio' is not whitelisted" });
+    expect(classifyProbeReply('blkdebug', blkdebug!)).toEqual({
+      outcome: 'allowed',
+      detail: "Driver 'null-aio' is not whitelisted",
+    });
     expect(classifyProbeReply('null-aio', blkdebug!).outcome).toBe('not-whitelisted');
     // An inline `file` child is opened before the parent is checked, so this reply hides that
     // preallocate itself is refused: why probeBuild passes children by node-name.
@@ -121,18 +189,28 @@ describe('the recordings agree with the profiles of the same builds', () => {
     ['rhel7', '../fixtures/profiles/oracle-rhel7.yaml'],
     ['debian', '../../policies/debian-12.yaml'],
   ] as const)('%s', (build, path) => {
-    const results = Object.fromEntries(PROBE_DRIVERS.map((d) => {
-      const rw = outcome(build, d, 'rw');
-      const ro = outcome(build, d, 'ro');
-      return [d, { rw: rw.outcome, ro: ro.outcome, rwDetail: rw.detail, roDetail: ro.detail }];
-    }));
+    const results = Object.fromEntries(
+      PROBE_DRIVERS.map((d) => {
+        const rw = outcome(build, d, 'rw');
+        const ro = outcome(build, d, 'ro');
+        return [d, { rw: rw.outcome, ro: ro.outcome, rwDetail: rw.detail, roDetail: ro.detail }];
+      }),
+    );
     expect(diffProbe({ version: fixtures[build].version, results }, profile(path))).toEqual([]);
   });
 
   test('debian without block-ssh.so differs from debian-12 in ssh only', () => {
-    const results = Object.fromEntries(PROBE_DRIVERS.map((d) => [d, {
-      rw: outcome('debian-no-ssh', d, 'rw').outcome, ro: outcome('debian-no-ssh', d, 'ro').outcome, rwDetail: '', roDetail: '',
-    }]));
+    const results = Object.fromEntries(
+      PROBE_DRIVERS.map((d) => [
+        d,
+        {
+          rw: outcome('debian-no-ssh', d, 'rw').outcome,
+          ro: outcome('debian-no-ssh', d, 'ro').outcome,
+          rwDetail: '',
+          roDetail: '',
+        },
+      ]),
+    );
     expect(diffProbe({ version: '7.2.22', results }, profile('../../policies/debian-12.yaml'))).toEqual([
       { driver: 'ssh', access: 'rw', probed: 'unavailable', expected: 'allowed' },
       { driver: 'ssh', access: 'ro', probed: 'unavailable', expected: 'allowed' },
@@ -162,8 +240,12 @@ describe('expectedOutcome', () => {
 describe('HMP and QemuOpts helpers', () => {
   test('hmpReply: nothing printed is success; 7.2 prints the bare message, 10.x "Error: message"', () => {
     expect(hmpReply({ return: '' })).toEqual({ return: {} });
-    expect(hmpReply({ return: "Unknown driver 'iser'\r\n" })).toEqual({ error: { class: 'GenericError', desc: "Unknown driver 'iser'" } });
-    expect(hmpReply({ return: "Error: Unknown driver 'iser'\r\n" })).toEqual({ error: { class: 'GenericError', desc: "Unknown driver 'iser'" } });
+    expect(hmpReply({ return: "Unknown driver 'iser'\r\n" })).toEqual({
+      error: { class: 'GenericError', desc: "Unknown driver 'iser'" },
+    });
+    expect(hmpReply({ return: "Error: Unknown driver 'iser'\r\n" })).toEqual({
+      error: { class: 'GenericError', desc: "Unknown driver 'iser'" },
+    });
   });
 
   test('isQapiRejection: schema errors only, never a block-layer refusal', () => {
@@ -176,8 +258,13 @@ describe('HMP and QemuOpts helpers', () => {
   });
 
   test('dottedOptions flattens nested objects and lists, doubles commas, spells booleans on/off', () => {
-    expect(dottedOptions({ driver: 'gluster', server: [{ type: 'inet', host: '127.0.0.1' }], path: '/a,b', 'read-only': true })).toEqual([
-      'driver=gluster', 'server.0.type=inet', 'server.0.host=127.0.0.1', 'path=/a,,b', 'read-only=on',
-    ]);
+    expect(
+      dottedOptions({
+        driver: 'gluster',
+        server: [{ type: 'inet', host: '127.0.0.1' }],
+        path: '/a,b',
+        'read-only': true,
+      }),
+    ).toEqual(['driver=gluster', 'server.0.type=inet', 'server.0.host=127.0.0.1', 'path=/a,,b', 'read-only=on']);
   });
 });

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import {
-  QmpParseError,
-  parseNamedBlockNodes,
-  parseQueryBlock,
-  parseTraceLine,
-} from '../../src/host/qmp-parse.js';
+import { QmpParseError, parseNamedBlockNodes, parseQueryBlock, parseTraceLine } from '../../src/host/qmp-parse.js';
 
 // Recorded from real runs by recordQmpFixtures() in test/support/observe.ts.
 interface Fixture {
@@ -95,7 +90,11 @@ describe('parseQueryBlock', () => {
   });
 
   test('rhel9 vpc through -drive is ro in query-block too', () => {
-    expect(parseQueryBlock(vpc.replies['query-block'])[0]).toMatchObject({ device: 'd0', driver: 'vpc', readOnly: true });
+    expect(parseQueryBlock(vpc.replies['query-block'])[0]).toMatchObject({
+      device: 'd0',
+      driver: 'vpc',
+      readOnly: true,
+    });
   });
 });
 

@@ -29,15 +29,41 @@ function rhel7Check(args: string[]) {
 
 /** Every character GitHub's command syntax and SARIF URIs care about, in a file name and a message. */
 const HOSTILE: FindingsReport = {
-  suite: 'blockgate image rhel-9', cwd: '/srv/images',
-  subjects: [{
-    name: 'a,b:c 100%.qcow2', kind: 'image', file: 'a,b:c 100%.qcow2', failed: true,
-    issues: [
-      { code: 'backing-absolute', severity: 'error', title: 'Backing: absolute, 50%', message: "line one\r\nline two: 'x', 100% sure", fix: 'a fix', docs: 'docs/findings/backing-absolute.md' },
-      { code: 'image-format-probed', severity: 'warning', title: 'Probed', message: 'w', docs: 'docs/findings/image-format-probed.md', file: '/abs/dir#1/x?.img' },
-      { code: 'format-probed', severity: 'info', title: 'Info', message: 'i', docs: 'docs/findings/format-probed.md' },
-    ],
-  }],
+  suite: 'blockgate image rhel-9',
+  cwd: '/srv/images',
+  subjects: [
+    {
+      name: 'a,b:c 100%.qcow2',
+      kind: 'image',
+      file: 'a,b:c 100%.qcow2',
+      failed: true,
+      issues: [
+        {
+          code: 'backing-absolute',
+          severity: 'error',
+          title: 'Backing: absolute, 50%',
+          message: "line one\r\nline two: 'x', 100% sure",
+          fix: 'a fix',
+          docs: 'docs/findings/backing-absolute.md',
+        },
+        {
+          code: 'image-format-probed',
+          severity: 'warning',
+          title: 'Probed',
+          message: 'w',
+          docs: 'docs/findings/image-format-probed.md',
+          file: '/abs/dir#1/x?.img',
+        },
+        {
+          code: 'format-probed',
+          severity: 'info',
+          title: 'Info',
+          message: 'i',
+          docs: 'docs/findings/format-probed.md',
+        },
+      ],
+    },
+  ],
 };
 
 describe('--format selection', () => {
@@ -46,7 +72,9 @@ describe('--format selection', () => {
     expect(parseFormat({ json: true, format: 'json' })).toBe('json');
     expect(parseFormat({})).toBe('text');
     expect(() => parseFormat({ json: true, format: 'sarif' })).toThrow(/--json and --format sarif contradict/);
-    expect(() => parseFormat({ format: 'xml' })).toThrow(/^unknown --format 'xml': use text, json, junit, sarif or github$/);
+    expect(() => parseFormat({ format: 'xml' })).toThrow(
+      /^unknown --format 'xml': use text, json, junit, sarif or github$/,
+    );
     expect(() => parseFormat({ format: 'sarif' }, ['text', 'json', 'junit', 'github'])).toThrow(/does not fit/);
   });
   it('--strict makes a warning fail, never an info', () => {
@@ -60,25 +88,48 @@ describe('--format selection', () => {
 describe('github workflow commands', () => {
   afterEach(() => vi.restoreAllMocks());
   /** What @actions/core itself writes for the same annotation. */
-  function actionsCore(severity: 'error' | 'warning' | 'notice', message: string, properties: core.AnnotationProperties): string {
+  function actionsCore(
+    severity: 'error' | 'warning' | 'notice',
+    message: string,
+    properties: core.AnnotationProperties,
+  ): string {
     let written = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => { written += String(chunk); return true; });
-    core[severity](message, properties);
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written += String(chunk);
+      return true;
+    });
+    ({ error: core.error, warning: core.warning, notice: core.notice })[severity](message, properties);
     vi.restoreAllMocks();
     return written.replace(/\n$/, '');
   }
   it('escape %, CR, LF and, in properties, : and , exactly as @actions/core does', () => {
     const lines = githubCommands(HOSTILE).split('\n');
     const [error, warning, notice] = HOSTILE.subjects[0]!.issues;
-    expect(lines[0]).toBe(actionsCore('error', `a,b:c 100%.qcow2: ${error!.message}\nfix: a fix\nsee: docs/findings/backing-absolute.md`,
-      { title: 'Backing: absolute, 50% (backing-absolute)', file: 'a,b:c 100%.qcow2' }));
-    expect(lines[1]).toBe(actionsCore('warning', 'a,b:c 100%.qcow2: w\nsee: docs/findings/image-format-probed.md', { title: 'Probed (image-format-probed)', file: '/abs/dir#1/x?.img' }));
-    expect(lines[2]).toBe(actionsCore('notice', 'a,b:c 100%.qcow2: i\nsee: docs/findings/format-probed.md', { title: 'Info (format-probed)', file: 'a,b:c 100%.qcow2' }));
+    expect(lines[0]).toBe(
+      actionsCore('error', `a,b:c 100%.qcow2: ${error!.message}\nfix: a fix\nsee: docs/findings/backing-absolute.md`, {
+        title: 'Backing: absolute, 50% (backing-absolute)',
+        file: 'a,b:c 100%.qcow2',
+      }),
+    );
+    expect(lines[1]).toBe(
+      actionsCore('warning', 'a,b:c 100%.qcow2: w\nsee: docs/findings/image-format-probed.md', {
+        title: 'Probed (image-format-probed)',
+        file: '/abs/dir#1/x?.img',
+      }),
+    );
+    expect(lines[2]).toBe(
+      actionsCore('notice', 'a,b:c 100%.qcow2: i\nsee: docs/findings/format-probed.md', {
+        title: 'Info (format-probed)',
+        file: 'a,b:c 100%.qcow2',
+      }),
+    );
     expect(lines).toHaveLength(3);
     expect(warning && notice).toBeTruthy();
   });
   it('a report with no findings prints nothing', () => {
-    expect(githubCommands({ suite: 's', cwd: '/', subjects: [{ name: 'd', kind: 'drive', issues: [], failed: false }] })).toBe('');
+    expect(
+      githubCommands({ suite: 's', cwd: '/', subjects: [{ name: 'd', kind: 'drive', issues: [], failed: false }] }),
+    ).toBe('');
   });
 });
 
@@ -88,7 +139,10 @@ describe('SARIF 2.1.0', () => {
     expect(validateSarif(log)).toEqual([]);
     const run = log.runs[0];
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['driver-read-only-only', 'format-probed']);
-    expect(run.tool.driver.rules[0]).toMatchObject({ shortDescription: { text: 'Driver allowed read-only only' }, helpUri: 'file:///opt/blockgate/docs/findings/driver-read-only-only.md' });
+    expect(run.tool.driver.rules[0]).toMatchObject({
+      shortDescription: { text: 'Driver allowed read-only only' },
+      helpUri: 'file:///opt/blockgate/docs/findings/driver-read-only-only.md',
+    });
     expect(run.results.map((r: { level: string }) => r.level)).toEqual(['error', 'note']);
     expect(run.results[0].locations[0]).toEqual({
       physicalLocation: { artifactLocation: { uri: 'test.vpc', uriBaseId: 'CWD' } },
@@ -99,7 +153,10 @@ describe('SARIF 2.1.0', () => {
   it('file names that are not URIs are percent-encoded, absolute ones become file: URIs, and the log still validates', () => {
     const log = JSON.parse(sarifLog(HOSTILE, META));
     expect(validateSarif(log)).toEqual([]);
-    const uris = log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    const uris = log.runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
     expect(uris).toEqual(['a%2Cb%3Ac%20100%25.qcow2', 'file:///abs/dir%231/x%3F.img', 'a%2Cb%3Ac%20100%25.qcow2']);
   });
   it('the schema check is real: a level SARIF does not know is rejected', () => {
@@ -110,7 +167,10 @@ describe('SARIF 2.1.0', () => {
   it('a pipeline (stack) result: steps are logical locations', () => {
     const profile = bundledProfiles()['rhel-7']!;
     const qemu = planCommand(['qemu-kvm', '-drive', 'file=test.vpc'], profile, factsReader(EXAMPLES));
-    const result = evaluateStack({ tool: 'libvirt', steps: [{ id: 'libvirt', program: 'libvirtd', summary: 'starts qemu', findings: [], qemu }] }, profile);
+    const result = evaluateStack(
+      { tool: 'libvirt', steps: [{ id: 'libvirt', program: 'libvirtd', summary: 'starts qemu', findings: [], qemu }] },
+      profile,
+    );
     const log = JSON.parse(sarifLog(stackReport(result, EXAMPLES, false, 'guest.xml'), META));
     expect(validateSarif(log)).toEqual([]);
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('guest.xml');

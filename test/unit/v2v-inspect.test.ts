@@ -8,7 +8,18 @@ describe('virt-v2v and nbdkit output, recorded from Debian 12 (virt-v2v 2.2.0, n
   it('--machine-readable: the input and output modes', () => {
     const { inputs, outputs, features } = parseV2vFeatures(fixture('machine-readable-2.2.0.txt'));
     expect(inputs).toEqual(['disk', 'libvirt', 'libvirtxml', 'ova', 'vmx']);
-    expect(outputs).toEqual(['glance', 'kubevirt', 'libvirt', 'local', 'null', 'openstack', 'qemu', 'rhv', 'rhv-upload', 'vdsm']);
+    expect(outputs).toEqual([
+      'glance',
+      'kubevirt',
+      'libvirt',
+      'local',
+      'null',
+      'openstack',
+      'qemu',
+      'rhv',
+      'rhv-upload',
+      'vdsm',
+    ]);
     expect(features).toContain('virt-v2v-2.0');
   });
   it('--version, also the 1.x form with the RHEL suffix', () => {

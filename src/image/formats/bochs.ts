@@ -8,8 +8,12 @@ const HEADER_V1 = 0x00010000;
 
 function isBochs(b: Uint8Array): boolean {
   const version = u32le(b, 64);
-  return cStringEqual(b, 0, 'Bochs Virtual HD Image') && cStringEqual(b, 32, 'Redolog') &&
-    cStringEqual(b, 48, 'Growing') && (version === HEADER_VERSION || version === HEADER_V1);
+  return (
+    cStringEqual(b, 0, 'Bochs Virtual HD Image') &&
+    cStringEqual(b, 32, 'Redolog') &&
+    cStringEqual(b, 48, 'Growing') &&
+    (version === HEADER_VERSION || version === HEADER_V1)
+  );
 }
 
 export const probe: Probe = (buf, bufSize) => (bufSize >= HEADER_SIZE && isBochs(buf) ? 100 : 0);

@@ -14,12 +14,18 @@ export const read: HeaderReader = (src) => {
   const b = readPadded(src, 128, 8);
   const blockSize = u32be(b, 0);
   const nBlocks = u32be(b, 4);
-  const problem = blockSize % 512 ? `block_size ${blockSize} must be a multiple of 512`
-    : blockSize === 0 ? 'block_size cannot be zero'
-      : blockSize > MAX_BLOCK_SIZE ? `block_size ${blockSize} must be 64 MB or less`
-        : nBlocks > Math.floor((0xffffffff - 1) / 8) ? `n_blocks ${nBlocks} must be ${Math.floor((0xffffffff - 1) / 8)} or less`
-          : (nBlocks + 1) * 8 > 512 * 1024 * 1024 ? 'image requires too many offsets, try increasing block size'
-            : undefined;
+  const problem =
+    blockSize % 512
+      ? `block_size ${blockSize} must be a multiple of 512`
+      : blockSize === 0
+        ? 'block_size cannot be zero'
+        : blockSize > MAX_BLOCK_SIZE
+          ? `block_size ${blockSize} must be 64 MB or less`
+          : nBlocks > Math.floor((0xffffffff - 1) / 8)
+            ? `n_blocks ${nBlocks} must be ${Math.floor((0xffffffff - 1) / 8)} or less`
+            : (nBlocks + 1) * 8 > 512 * 1024 * 1024
+              ? 'image requires too many offsets, try increasing block size'
+              : undefined;
   if (problem) {
     return refused(header, problem);
   }

@@ -9,7 +9,7 @@ const TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
 export function crc32c(buf: Uint8Array, skip: number): number {
   let crc = 0xffffffff;
   for (let i = 0; i < buf.length; i++) {
-    const byte = i >= skip && i < skip + 4 ? 0 : buf[i] ?? 0;
+    const byte = i >= skip && i < skip + 4 ? 0 : (buf[i] ?? 0);
     crc = (TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

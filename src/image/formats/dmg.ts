@@ -3,8 +3,7 @@ import { bytesEqual, u64be } from '../bytes.js';
 import { EINVAL, emptyHeader, refused, refusedErrno, sectorsToSize, type HeaderReader, type Probe } from './types.js';
 
 // dmg.c:60-73: the name alone decides, not the contents.
-export const probe: Probe = (_buf, _bufSize, filename) =>
-  filename.length > 4 && filename.endsWith('.dmg') ? 2 : 0;
+export const probe: Probe = (_buf, _bufSize, filename) => (filename.length > 4 && filename.endsWith('.dmg') ? 2 : 0);
 
 /** dmg_find_koly_offset (dmg.c:149): "koly" within the last 515 bytes of the sector-rounded length. */
 function kolyOffset(src: ByteSource): number | undefined {

@@ -20,5 +20,17 @@ export interface FormatDriver {
 }
 
 export const drivers: Record<ProbeFormat, FormatDriver> = {
-  bochs, cloop, dmg, luks, parallels, qcow, qcow2, qed, raw, vdi, vhdx, vmdk, vpc,
+  bochs,
+  cloop,
+  dmg,
+  luks,
+  parallels,
+  qcow,
+  qcow2,
+  qed,
+  raw,
+  vdi,
+  vhdx,
+  vmdk,
+  vpc,
 };

@@ -24,7 +24,8 @@ function featureNames(b: Uint8Array): Array<{ bit: number; name: string }> {
   const names: Array<{ bit: number; name: string }> = [];
   // report_unsupported_feature (qcow2.c:471) stops at the first entry with an empty name.
   for (let o = 0; o + 2 < b.length && u8(b, o + 2) !== 0; o += FEATURE_ENTRY_SIZE) {
-    if (u8(b, o) === 0) names.push({ bit: u8(b, o + 1), name: cString(b, o + 2, Math.min(b.length, o + FEATURE_ENTRY_SIZE)) });
+    if (u8(b, o) === 0)
+      names.push({ bit: u8(b, o + 1), name: cString(b, o + 2, Math.min(b.length, o + FEATURE_ENTRY_SIZE)) });
   }
   return names;
 }

@@ -19,10 +19,24 @@ export const probe: Probe = (buf, bufSize) =>
   bufSize >= HEADER_SIZE && u32be(buf, 0) === QCOW_MAGIC && u32be(buf, 4) >= 2 ? 100 : 0;
 
 interface Fields {
-  magic: number; version: number; backingOffset: bigint; backingSize: number; clusterBits: number;
-  size: bigint; crypt: number; l1Size: number; l1Offset: bigint; refcountOffset: bigint; refcountClusters: number;
-  snapshots: number; snapshotsOffset: bigint; incompat: bigint; autoclear: bigint;
-  refcountOrder: number; headerLength: number; compressionType: number;
+  magic: number;
+  version: number;
+  backingOffset: bigint;
+  backingSize: number;
+  clusterBits: number;
+  size: bigint;
+  crypt: number;
+  l1Size: number;
+  l1Offset: bigint;
+  refcountOffset: bigint;
+  refcountClusters: number;
+  snapshots: number;
+  snapshotsOffset: bigint;
+  incompat: bigint;
+  autoclear: bigint;
+  refcountOrder: number;
+  headerLength: number;
+  compressionType: number;
 }
 
 function fields(b: Uint8Array): Fields {
@@ -30,11 +44,23 @@ function fields(b: Uint8Array): Fields {
   const v3 = version !== 2; // qcow2_do_open fills v2 images with the v3 defaults
   const headerLength = v3 ? u32be(b, 100) : 72;
   return {
-    magic: u32be(b, 0), version, backingOffset: u64be(b, 8), backingSize: u32be(b, 16),
-    clusterBits: u32be(b, 20), size: u64be(b, 24), crypt: u32be(b, 32), l1Size: u32be(b, 36), l1Offset: u64be(b, 40),
-    refcountOffset: u64be(b, 48), refcountClusters: u32be(b, 56), snapshots: u32be(b, 60), snapshotsOffset: u64be(b, 64),
-    incompat: v3 ? u64be(b, 72) : 0n, autoclear: v3 ? u64be(b, 88) : 0n,
-    refcountOrder: v3 ? u32be(b, 96) : 4, headerLength,
+    magic: u32be(b, 0),
+    version,
+    backingOffset: u64be(b, 8),
+    backingSize: u32be(b, 16),
+    clusterBits: u32be(b, 20),
+    size: u64be(b, 24),
+    crypt: u32be(b, 32),
+    l1Size: u32be(b, 36),
+    l1Offset: u64be(b, 40),
+    refcountOffset: u64be(b, 48),
+    refcountClusters: u32be(b, 56),
+    snapshots: u32be(b, 60),
+    snapshotsOffset: u64be(b, 64),
+    incompat: v3 ? u64be(b, 72) : 0n,
+    autoclear: v3 ? u64be(b, 88) : 0n,
+    refcountOrder: v3 ? u32be(b, 96) : 4,
+    headerLength,
     compressionType: headerLength > 104 ? u8(b, 104) : 0,
   };
 }
@@ -73,7 +99,14 @@ function compressionProblem(f: Fields): string | undefined {
 }
 
 /** qcow2_validate_table (qcow2.c:655): the entry count against a maximum size, then the offset. */
-function tableProblem(name: string, offset: bigint, entries: number, entryLen: bigint, max: bigint, clusterBits: number): string | undefined {
+function tableProblem(
+  name: string,
+  offset: bigint,
+  entries: number,
+  entryLen: bigint,
+  max: bigint,
+  clusterBits: number,
+): string | undefined {
   if (BigInt(entries) > max / entryLen) return `${name} too large`;
   const misaligned = offset % (1n << BigInt(clusterBits)) !== 0n;
   return INT64_MAX - BigInt(entries) * entryLen < offset || misaligned ? `${name} offset invalid` : undefined;
@@ -101,7 +134,9 @@ function openProblems(f: Fields, ext: Qcow2Extensions): Array<string | undefined
   return [
     compressionProblem(f),
     unsupportedFeatures(f, ext),
-    f.incompat & INCOMPAT_EXTL2 && f.clusterBits < 14 ? `Unsupported subcluster size: ${2 ** f.clusterBits / 32}` : undefined,
+    f.incompat & INCOMPAT_EXTL2 && f.clusterBits < 14
+      ? `Unsupported subcluster size: ${2 ** f.clusterBits / 32}`
+      : undefined,
     f.refcountOrder > 6 ? 'Reference count entry width too large; may not exceed 64 bits' : undefined,
     f.refcountClusters === 0 ? 'Image does not contain a reference count table' : undefined,
     ...tableProblems(f),

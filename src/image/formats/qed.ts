@@ -37,7 +37,8 @@ function headerProblem(b: Uint8Array, fileLength: number): string | undefined {
   const imageSize = u64le(b, 48);
   if (u32le(b, 0) !== QED_MAGIC) return 'Image not in QED format';
   if (features & ~FEATURE_MASK) return `Unsupported QED features: ${(features & ~FEATURE_MASK).toString(16)}`;
-  if (clusterSize < 4096 || clusterSize > 64 * 1024 * 1024 || !isPow2(clusterSize)) return 'QED cluster size is invalid';
+  if (clusterSize < 4096 || clusterSize > 64 * 1024 * 1024 || !isPow2(clusterSize))
+    return 'QED cluster size is invalid';
   if (tableSize < 1 || tableSize > 16 || !isPow2(tableSize)) return 'QED table size is invalid';
   if (imageSize % 512n !== 0n || imageSize > maxImageSize(clusterSize, tableSize)) return 'QED image size is invalid';
   if (!tableOffsetValid(b, fileLength)) return 'QED table offset is invalid';

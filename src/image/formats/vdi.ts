@@ -21,7 +21,8 @@ function headerProblem(b: Uint8Array): string | undefined {
   const blockSize = u32le(b, 376);
   const blocks = u32le(b, 384);
   const rounded = (diskSize + 511n) & ~511n;
-  if (diskSize > DISK_SIZE_MAX) return `Unsupported VDI image size (size is 0x${hex(diskSize)}, max supported is 0x${hex(DISK_SIZE_MAX)})`;
+  if (diskSize > DISK_SIZE_MAX)
+    return `Unsupported VDI image size (size is 0x${hex(diskSize)}, max supported is 0x${hex(DISK_SIZE_MAX)})`;
   if (u32le(b, 64) !== SIGNATURE) return `Image not in VDI format (bad signature ${hex(u32le(b, 64), 8)})`;
   if (version !== VERSION_1_1) return `unsupported VDI image (version ${version >>> 16}.${version & 0xffff})`;
   if (u32le(b, 340) % 512) return `unsupported VDI image (unaligned block map offset 0x${hex(u32le(b, 340))})`;
@@ -32,7 +33,8 @@ function headerProblem(b: Uint8Array): string | undefined {
   if (rounded > room) return `unsupported VDI image (disk size ${rounded}, image bitmap has room for ${room})`;
   if (!isNullUuid(b, 424)) return 'unsupported VDI image (non-NULL link UUID)';
   if (!isNullUuid(b, 440)) return 'unsupported VDI image (non-NULL parent UUID)';
-  if (blocks > BLOCKS_IN_IMAGE_MAX) return `unsupported VDI image (too many blocks ${blocks}, max is ${BLOCKS_IN_IMAGE_MAX})`;
+  if (blocks > BLOCKS_IN_IMAGE_MAX)
+    return `unsupported VDI image (too many blocks ${blocks}, max is ${BLOCKS_IN_IMAGE_MAX})`;
   return undefined;
 }
 

@@ -1,7 +1,16 @@
 import { type ByteSource, readPadded } from '../byte-source.js';
 import { bytesEqual, safeNumber, u16le, u32le, u64le } from '../bytes.js';
 import { crc32c } from './crc32c.js';
-import { EINVAL, ENOTSUP, emptyHeader, refused, refusedErrno, sectorsToSize, type HeaderReader, type Probe } from './types.js';
+import {
+  EINVAL,
+  ENOTSUP,
+  emptyHeader,
+  refused,
+  refusedErrno,
+  sectorsToSize,
+  type HeaderReader,
+  type Probe,
+} from './types.js';
 
 const KiB = 1024;
 const REGION_TABLE_OFFSET = 192 * KiB;

@@ -11,7 +11,14 @@ const utf8 = new TextDecoder('utf-8');
 const fromBinary = (s: string): string => utf8.decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
 
 // vmdk_open_desc_file (block/vmdk.c:1274): the only createType values a descriptor file may have.
-const DESCRIPTOR_TYPES = ['monolithicFlat', 'vmfs', 'vmfsSparse', 'seSparse', 'twoGbMaxExtentSparse', 'twoGbMaxExtentFlat'];
+const DESCRIPTOR_TYPES = [
+  'monolithicFlat',
+  'vmfs',
+  'vmfsSparse',
+  'seSparse',
+  'twoGbMaxExtentSparse',
+  'twoGbMaxExtentFlat',
+];
 const OPENED_TYPES = ['FLAT', 'SPARSE', 'VMFS', 'VMFSSPARSE', 'SESPARSE'];
 
 /**
@@ -54,9 +61,8 @@ export function parseExtents(desc: string): ParsedExtents {
       out.extents.push(extent);
       continue;
     }
-    const invalid = m.type === 'FLAT' ? m.matches !== 5 || m.flatOffset < 0n
-      : m.type === 'VMFS' ? m.matches !== 4
-        : m.matches !== 4;
+    const invalid =
+      m.type === 'FLAT' ? m.matches !== 5 || m.flatOffset < 0n : m.type === 'VMFS' ? m.matches !== 4 : m.matches !== 4;
     if (invalid) {
       const end = desc.indexOf('\n', p);
       return { ...out, problem: `Invalid extent line: ${fromBinary(desc.slice(p, end < 0 ? desc.length : end))}` };

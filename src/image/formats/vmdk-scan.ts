@@ -21,7 +21,10 @@ const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
 class Cursor {
-  constructor(readonly s: string, public i: number) {}
+  constructor(
+    readonly s: string,
+    public i: number,
+  ) {}
   skipSpace(): void {
     while (isSpace(this.s[this.i])) this.i++;
   }

@@ -24,7 +24,7 @@ export const probe: Probe = (buf, bufSize) => {
   if (bufSize < 4) return 0;
   const magic = u32be(buf, 0);
   if (magic === VMDK3_MAGIC || magic === VMDK4_MAGIC) return 100;
-  for (let p = 0; p < bufSize;) {
+  for (let p = 0; p < bufSize; ) {
     if (buf[p] === 0x23 /* # */) {
       while (p < bufSize && buf[p] !== NL) p++;
       p++;
@@ -59,8 +59,13 @@ function readDescriptorFile(src: ByteSource, offset: number, header: ImageHeader
 /** The footer of a streamOptimized image, when the header says the grain directory is at the end. */
 function footerHeader(src: ByteSource): Uint8Array | undefined {
   const f = readPadded(src, sectorLength(src) - 1536, 1536);
-  const ok = u32be(f, 512) === VMDK4_MAGIC && u32le(f, 8) === 0 && u32le(f, 12) === 3 &&
-    u64le(f, 1024) === 0n && u32le(f, 1032) === 0 && u32le(f, 1036) === 0;
+  const ok =
+    u32be(f, 512) === VMDK4_MAGIC &&
+    u32le(f, 8) === 0 &&
+    u32le(f, 12) === 3 &&
+    u64le(f, 1024) === 0n &&
+    u32le(f, 1032) === 0 &&
+    u32le(f, 1036) === 0;
   return ok ? f.subarray(512, 1024) : undefined;
 }
 

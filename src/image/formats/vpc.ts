@@ -16,7 +16,7 @@ function checksumOk(footer: Uint8Array): boolean {
   footer.forEach((x, i) => {
     if (i < 64 || i >= 68) sum += x;
   });
-  return (~sum >>> 0) === u32be(footer, 64);
+  return ~sum >>> 0 === u32be(footer, 64);
 }
 
 /** vpc_open (block/vpc.c:253-290): the footer at the start, else a fixed disk's footer at the end. */
@@ -40,7 +40,8 @@ function totalSectors(f: Uint8Array): bigint {
 
 function dynamicProblem(src: ByteSource, footer: Uint8Array, sectors: bigint): string | undefined {
   const dataOffset = u64be(footer, 16);
-  const dyn = dataOffset <= BigInt(Number.MAX_SAFE_INTEGER) ? readPadded(src, Number(dataOffset), 1024) : new Uint8Array(1024);
+  const dyn =
+    dataOffset <= BigInt(Number.MAX_SAFE_INTEGER) ? readPadded(src, Number(dataOffset), 1024) : new Uint8Array(1024);
   if (!bytesEqual(dyn, 0, 'cxsparse')) return 'Invalid header magic';
   const blockSize = u32be(dyn, 32);
   if (blockSize < 512 || (blockSize & (blockSize - 1)) !== 0) return `Invalid block size ${blockSize}`;

@@ -9,7 +9,14 @@ import { planCommand } from '../../plan/plan.js';
 import { atLeast } from '../../qemu/version.js';
 import { addDrive } from './add.js';
 import { qemuParam } from './qemu-param.js';
-import { DEBUG_ADVICE, LIBRARY, LIBVIRT_CURL, LIBVIRT_NON_FILE_FORMAT, libraryError, type GuestfsCaller } from './messages.js';
+import {
+  DEBUG_ADVICE,
+  LIBRARY,
+  LIBVIRT_CURL,
+  LIBVIRT_NON_FILE_FORMAT,
+  libraryError,
+  type GuestfsCaller,
+} from './messages.js';
 import { localFacts, overlayFacts, probedFormat } from './overlay.js';
 
 const CURL = ['ftp', 'ftps', 'http', 'https', 'tftp'];
@@ -31,7 +38,12 @@ interface Added {
  * overlay that protects it (made while the drive is added, lib/drives.c create_overlay), then the appliance's QEMU.
  * The tool exits at the first refusal of libguestfs itself, so no step follows one.
  */
-export function planAppliance(drives: GuestfsDrive[], backend: GuestfsBackend, ctx: StackContext, caller: GuestfsCaller = LIBRARY): StackStep[] {
+export function planAppliance(
+  drives: GuestfsDrive[],
+  backend: GuestfsBackend,
+  ctx: StackContext,
+  caller: GuestfsCaller = LIBRARY,
+): StackStep[] {
   const lib = libguestfsFacts(ctx.profile);
   const steps: StackStep[] = [];
   const added: Added[] = [];
@@ -39,19 +51,53 @@ export function planAppliance(drives: GuestfsDrive[], backend: GuestfsBackend, c
   for (const [index, drive] of drives.entries()) {
     const id = `hd${index}`;
     const step = (findings: Finding[], messages?: string[]): StackStep => ({
-      id, program: caller.program, summary: `add_drive ${describe(drive)}`, findings, ...(messages ? { messages } : {}),
+      id,
+      program: caller.program,
+      summary: `add_drive ${describe(drive)}`,
+      findings,
+      ...(messages ? { messages } : {}),
     });
     const outcome = addDrive(drive, lib, accessError(drive, ctx.facts));
     if (!outcome.ok) {
-      const code: LibguestfsCode = outcome.reason === 'protocol' ? 'libguestfs-protocol-unknown'
-        : outcome.reason === 'file' ? 'libguestfs-file-missing' : 'libguestfs-drive-invalid';
-      steps.push(step([finding(code, 'error', { drive: describe(drive), protocol: drive.protocol ?? 'file', accepted: lib.protocols.join(', '), error: outcome.error, version: lib.version })],
-        libraryError(caller, outcome.error)));
+      const code: LibguestfsCode =
+        outcome.reason === 'protocol'
+          ? 'libguestfs-protocol-unknown'
+          : outcome.reason === 'file'
+            ? 'libguestfs-file-missing'
+            : 'libguestfs-drive-invalid';
+      steps.push(
+        step(
+          [
+            finding(code, 'error', {
+              drive: describe(drive),
+              protocol: drive.protocol ?? 'file',
+              accepted: lib.protocols.join(', '),
+              error: outcome.error,
+              version: lib.version,
+            }),
+          ],
+          libraryError(caller, outcome.error),
+        ),
+      );
       return steps;
     }
-    const param = qemuParam({ protocol: outcome.protocol, filename: drive.filename, servers: outcome.servers,
-      ...(drive.username !== undefined ? { username: drive.username } : {}), ...(drive.secret !== undefined ? { secret: drive.secret } : {}) }, (p) => p);
-    const base: Added = { index, drive, protocol: outcome.protocol, param, ...(drive.format ? { format: drive.format } : {}) };
+    const param = qemuParam(
+      {
+        protocol: outcome.protocol,
+        filename: drive.filename,
+        servers: outcome.servers,
+        ...(drive.username !== undefined ? { username: drive.username } : {}),
+        ...(drive.secret !== undefined ? { secret: drive.secret } : {}),
+      },
+      (p) => p,
+    );
+    const base: Added = {
+      index,
+      drive,
+      protocol: outcome.protocol,
+      param,
+      ...(drive.format ? { format: drive.format } : {}),
+    };
     if (!drive.readonly) {
       steps.push(step([]));
       added.push(base);
@@ -86,11 +132,19 @@ function accessError(drive: GuestfsDrive, facts: Facts): string | undefined {
 }
 
 /** A read-only drive's overlay needs the source's format: from the caller, or found by qemu-img info. */
-function overlayRefusal(a: Added, backend: GuestfsBackend, lib: LibguestfsFacts, caller: GuestfsCaller): { finding: Finding; messages: string[] } | undefined {
+function overlayRefusal(
+  a: Added,
+  backend: GuestfsBackend,
+  lib: LibguestfsFacts,
+  caller: GuestfsCaller,
+): { finding: Finding; messages: string[] } | undefined {
   if (a.format || a.protocol === 'file') return undefined;
   const args = { drive: describe(a.drive), backing: a.param, version: lib.version };
   if (backend === 'libvirt') {
-    return { finding: finding('libguestfs-libvirt-format-needed', 'error', args), messages: libraryError(caller, LIBVIRT_NON_FILE_FORMAT) };
+    return {
+      finding: finding('libguestfs-libvirt-format-needed', 'error', args),
+      messages: libraryError(caller, LIBVIRT_NON_FILE_FORMAT),
+    };
   }
   // Since 1.45.7 (commit 45de28744) disk_create_qcow2 asks qemu-img info for the backing format, and
   // get_json_output (lib/info.c) prefixes a name not starting with '/' with "./": the URL becomes a local path.
@@ -101,22 +155,42 @@ function overlayRefusal(a: Added, backend: GuestfsBackend, lib: LibguestfsFacts,
 
 function formatStep(id: string, param: string, ctx: StackContext, facts: Facts): StackStep {
   return {
-    id: `${id} format`, program: 'qemu-img', summary: `qemu-img info -U --output json ${param} (guestfs_disk_format)`, findings: [],
+    id: `${id} format`,
+    program: 'qemu-img',
+    summary: `qemu-img info -U --output json ${param} (guestfs_disk_format)`,
+    findings: [],
     qemu: planCommand(['qemu-img', 'info', '-U', '--output', 'json', param], ctx.profile, facts),
   };
 }
 
-function overlayStep(id: string, param: string, format: string | undefined, overlay: string, ctx: StackContext, facts: Facts): StackStep {
+function overlayStep(
+  id: string,
+  param: string,
+  format: string | undefined,
+  overlay: string,
+  ctx: StackContext,
+  facts: Facts,
+): StackStep {
   const options = `backing_file=${param.replaceAll(',', ',,')}${format ? `,backing_fmt=${format}` : ''}`;
   // qemu-img create -o backing_file=X,backing_fmt=F is -b X -F F to qemu-img.
   const judged = ['qemu-img', 'create', '-f', 'qcow2', '-b', param, ...(format ? ['-F', format] : []), overlay];
   return {
-    id: `${id} overlay`, program: 'qemu-img', summary: `qemu-img create -f qcow2 -o ${options} ${overlay}`, findings: [],
+    id: `${id} overlay`,
+    program: 'qemu-img',
+    summary: `qemu-img create -f qcow2 -o ${options} ${overlay}`,
+    findings: [],
     qemu: planCommand(judged, ctx.profile, (name, literal) => (name === overlay ? undefined : facts(name, literal))),
   };
 }
 
-function launchStep(added: Added[], backend: GuestfsBackend, ctx: StackContext, facts: Facts, caller: GuestfsCaller, lib: LibguestfsFacts): StackStep {
+function launchStep(
+  added: Added[],
+  backend: GuestfsBackend,
+  ctx: StackContext,
+  facts: Facts,
+  caller: GuestfsCaller,
+  lib: LibguestfsFacts,
+): StackStep {
   const hv = ctx.env['LIBGUESTFS_HV'] ?? hypervisorPath(ctx.profile);
   const summary = `${backend} backend launches the appliance with ${added.length} drive${added.length === 1 ? '' : 's'}`;
   const refused = backend === 'libvirt' ? libvirtRefusal(added, caller, lib) : undefined;
@@ -129,12 +203,23 @@ function launchStep(added: Added[], backend: GuestfsBackend, ctx: StackContext, 
 }
 
 /** construct_libvirt_xml_disk refuses while the domain XML is built, before libvirt or QEMU run. */
-function libvirtRefusal(added: Added[], caller: GuestfsCaller, lib: LibguestfsFacts): { findings: Finding[]; messages: string[] } | undefined {
+function libvirtRefusal(
+  added: Added[],
+  caller: GuestfsCaller,
+  lib: LibguestfsFacts,
+): { findings: Finding[]; messages: string[] } | undefined {
   for (const a of added.filter((x) => !x.overlay)) {
     const args = { drive: describe(a.drive), protocol: a.protocol, backing: a.param, version: lib.version };
-    if (CURL.includes(a.protocol)) return { findings: [finding('libguestfs-libvirt-curl', 'error', args)], messages: libraryError(caller, LIBVIRT_CURL) };
+    if (CURL.includes(a.protocol))
+      return {
+        findings: [finding('libguestfs-libvirt-curl', 'error', args)],
+        messages: libraryError(caller, LIBVIRT_CURL),
+      };
     if (a.protocol !== 'file' && !a.format) {
-      return { findings: [finding('libguestfs-libvirt-format-needed', 'error', args)], messages: libraryError(caller, LIBVIRT_NON_FILE_FORMAT) };
+      return {
+        findings: [finding('libguestfs-libvirt-format-needed', 'error', args)],
+        messages: libraryError(caller, LIBVIRT_NON_FILE_FORMAT),
+      };
     }
   }
   return undefined;
@@ -146,15 +231,21 @@ function driveArgs(a: Added, backend: GuestfsBackend, profile: Profile): string[
   let source: string;
   if (a.overlay) {
     // qemu >= 2.10 locks images; libguestfs names the qcow2 layer so it can turn locking off on a local backing file.
-    source = backend === 'direct' && a.protocol === 'file' && atLeast(profile.qemu.version, '2.10')
-      ? `file.file.filename=${a.overlay},file.driver=qcow2,cache=unsafe`
-      : `file=${a.overlay},format=qcow2,cache=unsafe`;
+    source =
+      backend === 'direct' && a.protocol === 'file' && atLeast(profile.qemu.version, '2.10')
+        ? `file.file.filename=${a.overlay},file.driver=qcow2,cache=unsafe`
+        : `file=${a.overlay},format=qcow2,cache=unsafe`;
   } else {
     source = `file=${a.param.replaceAll(',', ',,')},cache=${a.drive.cachemode ?? 'writeback'}${a.format ? `,format=${a.format}` : ''}`;
   }
   const iface = a.drive.iface;
   if (iface && iface !== 'virtio') return ['-drive', `${source},id=${id},if=${iface}`];
-  return ['-drive', `${source},id=${id},if=none`, '-device', `${iface === 'virtio' ? 'virtio-blk-pci' : 'scsi-hd'},drive=${id}`];
+  return [
+    '-drive',
+    `${source},id=${id},if=none`,
+    '-device',
+    `${iface === 'virtio' ? 'virtio-blk-pci' : 'scsi-hd'},drive=${id}`,
+  ];
 }
 
 /** The QEMU libguestfs was configured with: a path in the profile's hypervisors, or /usr/bin/NAME. */

@@ -27,14 +27,19 @@ export function parseToolArgs(program: string, args: string[], syntax: ToolSynta
   let formatPending = false;
   const take = (name: string, value: string) => {
     switch (name) {
-      case 'a': case 'add': case 'A':
+      case 'a':
+      case 'add':
+      case 'A':
         out.adds.push({ option: '-a', value, ...(format ? { format } : {}), ...(blocksize ? { blocksize } : {}) });
         formatPending = false;
         return;
-      case 'N': case 'new':
+      case 'N':
+      case 'new':
         out.adds.push({ option: '-N', value });
         return;
-      case 'd': case 'domain': case 'D':
+      case 'd':
+      case 'domain':
+      case 'D':
         out.domains.push(value);
         return;
       case 'format':
@@ -45,13 +50,22 @@ export function parseToolArgs(program: string, args: string[], syntax: ToolSynta
       case 'blocksize':
         blocksize = value === '' ? undefined : Number.parseInt(value, 10);
         return;
-      case 'r': case 'ro': case 'n': case 'dryrun': case 'dry-run':
+      case 'r':
+      case 'ro':
+      case 'n':
+      case 'dryrun':
+      case 'dry-run':
         if (name.startsWith('r') || syntax.access === 'dry-run') out.readOnly = true;
         return;
-      case 'w': case 'rw':
-        if (out.readOnly && syntax.access === 'switch') throw new InputError(`${program}: cannot mix --ro and --rw options`);
+      case 'w':
+      case 'rw':
+        if (out.readOnly && syntax.access === 'switch')
+          throw new InputError(`${program}: cannot mix --ro and --rw options`);
         return;
-      case 'i': case 'inspector': case 'm': case 'mount':
+      case 'i':
+      case 'inspector':
+      case 'm':
+      case 'mount':
         out.inspects = true;
         return;
       default:
@@ -67,7 +81,8 @@ export function parseToolArgs(program: string, args: string[], syntax: ToolSynta
       const [name = '', inline] = arg.slice(2).split(/=(.*)/s);
       if (syntax.longOptionalArg.includes(name)) take(name, inline ?? '');
       else if (inline !== undefined) take(name, inline);
-      else if (syntax.family === 'c' ? syntax.longWithArg.includes(name) : !syntax.longNoArg.includes(name)) take(name, next(program, args, ++i, arg));
+      else if (syntax.family === 'c' ? syntax.longWithArg.includes(name) : !syntax.longNoArg.includes(name))
+        take(name, next(program, args, ++i, arg));
       else take(name, '');
     } else if (arg.startsWith('-') && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
@@ -82,7 +97,8 @@ export function parseToolArgs(program: string, args: string[], syntax: ToolSynta
       out.positional.push(arg);
     }
   }
-  if (formatPending && syntax.family === 'c') throw new InputError(`${program}: --format parameter must appear before -a parameter`);
+  if (formatPending && syntax.family === 'c')
+    throw new InputError(`${program}: --format parameter must appear before -a parameter`);
   return out;
 }
 

@@ -26,14 +26,22 @@ export function libraryError(caller: GuestfsCaller, text: string): string[] {
   const lines = text.split('\n');
   if (caller.family === 'c') return [`libguestfs: error: ${lines[0] ?? ''}`, ...lines.slice(1)];
   const p = caller.program;
-  return [`${p}: error: libguestfs error: ${lines[0] ?? ''}`, ...lines.slice(1), '',
-    `If reporting bugs, run ${p} with debugging enabled and include the complete output:`, '', `  ${p} -v -x [...]`];
+  return [
+    `${p}: error: libguestfs error: ${lines[0] ?? ''}`,
+    ...lines.slice(1),
+    '',
+    `If reporting bugs, run ${p} with debugging enabled and include the complete output:`,
+    '',
+    `  ${p} -v -x [...]`,
+  ];
 }
 
 /** get_source_format_or_autodetect (lib/launch-libvirt.c). */
-export const LIBVIRT_NON_FILE_FORMAT = 'could not auto-detect the format when using a non-file protocol.\n'
-  + 'If the format is known, pass the format to libguestfs, eg. using the\n'
-  + '‘--format’ option, or via the optional ‘format’ argument to ‘add-drive’.';
+export const LIBVIRT_NON_FILE_FORMAT =
+  'could not auto-detect the format when using a non-file protocol.\n' +
+  'If the format is known, pass the format to libguestfs, eg. using the\n' +
+  '‘--format’ option, or via the optional ‘format’ argument to ‘add-drive’.';
 
 /** construct_libvirt_xml_disk (lib/launch-libvirt.c). */
-export const LIBVIRT_CURL = 'libvirt does not support the qemu curl driver protocols (ftp, http, etc.); try setting LIBGUESTFS_BACKEND=direct';
+export const LIBVIRT_CURL =
+  'libvirt does not support the qemu curl driver protocols (ftp, http, etc.); try setting LIBGUESTFS_BACKEND=direct';

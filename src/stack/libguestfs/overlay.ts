@@ -9,13 +9,27 @@ export function probedFormat(facts: ImageFacts | undefined, profile: Profile): s
 }
 
 /** The overlay libguestfs creates does not exist yet: QEMU will find a qcow2 whose backing file is the drive. */
-export function overlayFacts(facts: StackContext['facts'], overlay: string, backing: string, format: string | undefined): StackContext['facts'] {
+export function overlayFacts(
+  facts: StackContext['facts'],
+  overlay: string,
+  backing: string,
+  format: string | undefined,
+): StackContext['facts'] {
   const made: ImageFacts = {
     filename: overlay,
     exists: true,
     kind: 'file',
-    probes: [{ format: 'qcow2', score: 100 }, { format: 'raw', score: 1 }],
-    header: { format: 'qcow2', version: 3, backingFile: backing, ...(format ? { backingFormat: format } : {}), notes: [] },
+    probes: [
+      { format: 'qcow2', score: 100 },
+      { format: 'raw', score: 1 },
+    ],
+    header: {
+      format: 'qcow2',
+      version: 3,
+      backingFile: backing,
+      ...(format ? { backingFormat: format } : {}),
+      notes: [],
+    },
   };
   return (name, literal) => (name === overlay ? made : facts(name, literal));
 }

@@ -23,7 +23,9 @@ export function planLibguestfs(argv: string[], ctx: StackContext): StackPlan {
   const args = parseToolArgs(program, [...(syntax.guestfish ?? []), ...argv.slice(1)], syntax);
   if (args.domains.length > 0) {
     const guest = args.domains[0] ?? '';
-    throw new InputError(`${program} -d ${guest} takes the disks from libvirt, which blockgate does not ask: name them with -a, or check the guest with: virsh dumpxml ${guest} | blockgate check --domain -`);
+    throw new InputError(
+      `${program} -d ${guest} takes the disks from libvirt, which blockgate does not ask: name them with -a, or check the guest with: virsh dumpxml ${guest} | blockgate check --domain -`,
+    );
   }
   if (args.adds.length === 0) throw new InputError(`${program}: no disk given: add one with -a IMAGE or -a URI`);
   const caller: GuestfsCaller = { program, family: syntax.family };
@@ -36,7 +38,13 @@ export function planLibguestfs(argv: string[], ctx: StackContext): StackPlan {
     // C tools check local files while parsing -a (common/options option_a) and exit through error(3).
     const missing = syntax.family === 'c' && add.option === '-a' ? accessProblem(drive, ctx) : undefined;
     if (missing) {
-      steps.push({ id: `hd${drives.length}`, program, summary: `-a ${add.value}`, findings: missing.findings, messages: [`${program}: access: ${drive.filename}: ${missing.error}`] });
+      steps.push({
+        id: `hd${drives.length}`,
+        program,
+        summary: `-a ${add.value}`,
+        findings: missing.findings,
+        messages: [`${program}: access: ${drive.filename}: ${missing.error}`],
+      });
       return { tool: program, steps };
     }
     drives.push(drive);
@@ -48,26 +56,44 @@ export function planLibguestfs(argv: string[], ctx: StackContext): StackPlan {
 function preparedFacts(adds: AddOption[], facts: StackContext['facts']): StackContext['facts'] {
   const made = new Set(adds.filter((a) => a.option === '-N').map((a) => toDrive(a, false).filename));
   if (made.size === 0) return facts;
-  return (name, literal) => (made.has(name) ? { filename: name, exists: true, kind: 'file', probes: [{ format: 'raw', score: 1 }] } : facts(name, literal));
+  return (name, literal) =>
+    made.has(name)
+      ? { filename: name, exists: true, kind: 'file', probes: [{ format: 'raw', score: 1 }] }
+      : facts(name, literal);
 }
 
 function toDrive(add: AddOption, readOnly: boolean): GuestfsDrive {
   const origin = `${add.option} ${add.value}`;
   // guestfish -N makes a raw image and adds it read-write whatever --ro says.
-  if (add.option === '-N') return { filename: add.value.includes('=') ? add.value.slice(0, add.value.indexOf('=')) : 'test1.img', format: 'raw', origin };
+  if (add.option === '-N')
+    return {
+      filename: add.value.includes('=') ? add.value.slice(0, add.value.indexOf('=')) : 'test1.img',
+      format: 'raw',
+      origin,
+    };
   const parsed = parseAddArgument(add.value);
   if (parsed.kind === 'unparsable') throw new InputError(`--add: could not parse URI ‘${add.value}’`);
-  const common = { readonly: readOnly, origin, ...(add.format ? { format: add.format } : {}), ...(add.blocksize ? { blocksize: add.blocksize } : {}) };
+  const common = {
+    readonly: readOnly,
+    origin,
+    ...(add.format ? { format: add.format } : {}),
+    ...(add.blocksize ? { blocksize: add.blocksize } : {}),
+  };
   if (parsed.kind === 'file') return { filename: parsed.path, ...common };
   return {
-    filename: parsed.path, protocol: parsed.protocol, ...common,
+    filename: parsed.path,
+    protocol: parsed.protocol,
+    ...common,
     ...(parsed.server ? { server: [parsed.server] } : {}),
     ...(parsed.username !== undefined ? { username: parsed.username } : {}),
     ...(parsed.secret !== undefined ? { secret: parsed.secret } : {}),
   };
 }
 
-function accessProblem(drive: GuestfsDrive, ctx: StackContext): { error: string; findings: StackStep['findings'] } | undefined {
+function accessProblem(
+  drive: GuestfsDrive,
+  ctx: StackContext,
+): { error: string; findings: StackStep['findings'] } | undefined {
   if (drive.protocol !== undefined) return undefined;
   const facts = localFacts(ctx.facts, drive.filename);
   if (!facts || (facts.exists && !facts.error)) return undefined;
@@ -78,7 +104,16 @@ function accessProblem(drive: GuestfsDrive, ctx: StackContext): { error: string;
     error,
     findings: [
       { code: 'libguestfs-file-missing', severity: 'error', layer: 'libguestfs', args: { drive: drv, error } },
-      ...(scheme !== undefined ? [{ code: 'libguestfs-uri-not-recognized' as const, severity: 'warning' as const, layer: 'libguestfs' as const, args: { drive: drv, scheme } }] : []),
+      ...(scheme !== undefined
+        ? [
+            {
+              code: 'libguestfs-uri-not-recognized' as const,
+              severity: 'warning' as const,
+              layer: 'libguestfs' as const,
+              args: { drive: drv, scheme },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -87,9 +122,19 @@ function accessProblem(drive: GuestfsDrive, ctx: StackContext): { error: string;
 function uriHints(drives: GuestfsDrive[]): StackStep[] {
   const odd = drives.filter((d) => d.protocol === undefined && /^[^/]*:\/\//.test(d.filename));
   if (odd.length === 0) return [];
-  return [{ id: 'uri', program: 'libguestfs', summary: 'names read as local files', findings: odd.map((d) => ({
-    code: 'libguestfs-uri-not-recognized', severity: 'warning', layer: 'libguestfs', args: { drive: d.origin ?? d.filename, scheme: /^([^/]*):\/\//.exec(d.filename)?.[1] ?? '' },
-  })) }];
+  return [
+    {
+      id: 'uri',
+      program: 'libguestfs',
+      summary: 'names read as local files',
+      findings: odd.map((d) => ({
+        code: 'libguestfs-uri-not-recognized',
+        severity: 'warning',
+        layer: 'libguestfs',
+        args: { drive: d.origin ?? d.filename, scheme: /^([^/]*):\/\//.exec(d.filename)?.[1] ?? '' },
+      })),
+    },
+  ];
 }
 
 /** LIBGUESTFS_BACKEND, else the build's default (lib/backend.c: "appliance" is the old name of direct, "libvirt:URI" names a connection). */

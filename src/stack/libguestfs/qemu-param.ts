@@ -20,11 +20,15 @@ export function qemuParam(src: DriveSource, absolute: (path: string) => string):
     case 'file':
       return absolute(src.filename);
     case 'nbd': {
-      const base = server?.transport === 'unix' ? `nbd:unix:${server.socket ?? ''}` : `nbd:${server?.hostname ?? ''}:${server?.port ?? 0}`;
+      const base =
+        server?.transport === 'unix'
+          ? `nbd:unix:${server.socket ?? ''}`
+          : `nbd:${server?.hostname ?? ''}:${server?.port ?? 0}`;
       return src.filename === '' ? base : `${base}:exportname=${src.filename}`;
     }
     case 'gluster': {
-      const scheme = server?.transport === 'tcp' ? 'gluster+tcp' : server?.transport === 'unix' ? 'gluster+unix' : 'gluster';
+      const scheme =
+        server?.transport === 'tcp' ? 'gluster+tcp' : server?.transport === 'unix' ? 'gluster+unix' : 'gluster';
       return makeUri(scheme, undefined, undefined, server, server?.transport === 'unix' ? undefined : src.filename);
     }
     case 'iscsi': {
@@ -48,7 +52,13 @@ export function qemuParam(src: DriveSource, absolute: (path: string) => string):
 }
 
 /** make_uri: scheme://[user[:password]@]host[:port]/path, or ?socket= for a Unix socket. */
-function makeUri(scheme: string, user: string | undefined, password: string | undefined, server: DriveServer | undefined, path: string | undefined): string {
+function makeUri(
+  scheme: string,
+  user: string | undefined,
+  password: string | undefined,
+  server: DriveServer | undefined,
+  path: string | undefined,
+): string {
   const auth = user !== undefined ? `${password !== undefined ? `${user}:${password}` : user}@` : '';
   const slashed = path === undefined ? '' : path.startsWith('/') ? path : `/${path}`;
   if (server?.transport === 'unix') return `${scheme}://${auth}${slashed}?socket=${server.socket ?? ''}`;

@@ -19,21 +19,63 @@ export interface ToolSyntax {
 }
 
 const C_READ = (short: string, long: string[], optional: string[] = []): ToolSyntax => ({
-  family: 'c', shortWithArg: short, longWithArg: ['add', 'connect', 'domain', ...long], longOptionalArg: ['blocksize', 'format', ...optional], longNoArg: [], access: 'ro',
+  family: 'c',
+  shortWithArg: short,
+  longWithArg: ['add', 'connect', 'domain', ...long],
+  longOptionalArg: ['blocksize', 'format', ...optional],
+  longNoArg: [],
+  access: 'ro',
 });
 
 const GUESTFISH: ToolSyntax = {
-  family: 'c', shortWithArg: 'acdfmN', longWithArg: ['add', 'connect', 'domain', 'file', 'key', 'mount', 'new'],
-  longOptionalArg: ['blocksize', 'cmd-help', 'format', 'remote'], longNoArg: [], access: 'switch',
+  family: 'c',
+  shortWithArg: 'acdfmN',
+  longWithArg: ['add', 'connect', 'domain', 'file', 'key', 'mount', 'new'],
+  longOptionalArg: ['blocksize', 'cmd-help', 'format', 'remote'],
+  longNoArg: [],
+  access: 'switch',
 };
 
-const OCAML_NO_ARG = ['color', 'colors', 'colour', 'colours', 'debug-gc', 'dryrun', 'dry-run', 'dump-pod', 'dump-pod-options',
-  'echo-keys', 'help', 'keys-from-stdin', 'list-operations', 'long-options', 'short-options', 'machine-readable', 'network',
-  'no-logfile', 'no-network', 'no-selinux-relabel', 'quiet', 'selinux-relabel', 'sm-register', 'sm-remove', 'sm-unregister',
-  'unversioned-names', 'update', 'version', 'verbose', 'wrap'];
+const OCAML_NO_ARG = [
+  'color',
+  'colors',
+  'colour',
+  'colours',
+  'debug-gc',
+  'dryrun',
+  'dry-run',
+  'dump-pod',
+  'dump-pod-options',
+  'echo-keys',
+  'help',
+  'keys-from-stdin',
+  'list-operations',
+  'long-options',
+  'short-options',
+  'machine-readable',
+  'network',
+  'no-logfile',
+  'no-network',
+  'no-selinux-relabel',
+  'quiet',
+  'selinux-relabel',
+  'sm-register',
+  'sm-remove',
+  'sm-unregister',
+  'unversioned-names',
+  'update',
+  'version',
+  'verbose',
+  'wrap',
+];
 
 const OCAML = (short: string, access: ToolSyntax['access']): ToolSyntax => ({
-  family: 'ocaml', shortWithArg: short, longWithArg: [], longOptionalArg: [], longNoArg: OCAML_NO_ARG, access,
+  family: 'ocaml',
+  shortWithArg: short,
+  longWithArg: [],
+  longOptionalArg: [],
+  longNoArg: OCAML_NO_ARG,
+  access,
 });
 
 export const TOOL_SYNTAX: Record<string, ToolSyntax> = {
@@ -42,8 +84,18 @@ export const TOOL_SYNTAX: Record<string, ToolSyntax> = {
   'virt-tar-out': { ...GUESTFISH, guestfish: ['--ro', '-i', 'tar-out'] },
   'virt-copy-in': { ...GUESTFISH, guestfish: ['--rw', '-i', 'copy-in'] },
   'virt-tar-in': { ...GUESTFISH, guestfish: ['--rw', '-i', 'tar-in'] },
-  'virt-rescue': { ...GUESTFISH, shortWithArg: 'acdem', longWithArg: ['add', 'append', 'connect', 'domain', 'mount', 'memsize', 'smp'], longOptionalArg: ['blocksize', 'format', 'scratch'] },
-  guestmount: { ...GUESTFISH, shortWithArg: 'acdmo', longWithArg: ['add', 'connect', 'dir-cache-timeout', 'domain', 'fd', 'key', 'mount', 'option', 'pid-file'], longOptionalArg: ['blocksize', 'format'] },
+  'virt-rescue': {
+    ...GUESTFISH,
+    shortWithArg: 'acdem',
+    longWithArg: ['add', 'append', 'connect', 'domain', 'mount', 'memsize', 'smp'],
+    longOptionalArg: ['blocksize', 'format', 'scratch'],
+  },
+  guestmount: {
+    ...GUESTFISH,
+    shortWithArg: 'acdmo',
+    longWithArg: ['add', 'connect', 'dir-cache-timeout', 'domain', 'fd', 'key', 'mount', 'option', 'pid-file'],
+    longOptionalArg: ['blocksize', 'format'],
+  },
   'virt-cat': C_READ('acdm', ['key', 'mount']),
   'virt-filesystems': C_READ('acd', []),
   'virt-log': C_READ('acd', ['key']),

@@ -20,18 +20,20 @@ export function parseAddArgument(arg: string): AddArgument {
   if (!m) return { kind: 'unparsable' };
   const [, scheme = '', userinfo, host = '', port, rawPath = '', query] = m;
   const socket = query === undefined ? undefined : queryGet(query, 'socket');
-  const path = unescape(rawPath);
+  const path = decodeOrKeep(rawPath);
   const out: AddArgument = {
     kind: 'uri',
     protocol: scheme,
     path: path.startsWith('/') && SLASHLESS.includes(scheme) ? path.slice(1) : path,
   };
-  if (host !== '') out.server = port !== undefined && port !== '' && Number(port) !== 0 ? `tcp:${host}:${Number(port)}` : `tcp:${host}`;
+  if (host !== '')
+    out.server =
+      port !== undefined && port !== '' && Number(port) !== 0 ? `tcp:${host}:${Number(port)}` : `tcp:${host}`;
   else if (socket !== undefined) out.server = `unix:${socket}`;
   if (userinfo) {
     const colon = userinfo.indexOf(':');
-    out.username = unescape(colon < 0 ? userinfo : userinfo.slice(0, colon));
-    const secret = colon < 0 ? '' : unescape(userinfo.slice(colon + 1));
+    out.username = decodeOrKeep(colon < 0 ? userinfo : userinfo.slice(0, colon));
+    const secret = colon < 0 ? '' : decodeOrKeep(userinfo.slice(colon + 1));
     if (secret !== '') out.secret = secret;
   }
   return out;
@@ -48,12 +50,12 @@ function queryGet(query: string, name: string): string | undefined {
   for (const part of query.split(/[&;]/)) {
     if (part === '' || part.startsWith('=')) continue;
     const eq = part.indexOf('=');
-    if (unescape(eq < 0 ? part : part.slice(0, eq)) === name) return eq < 0 ? '' : unescape(part.slice(eq + 1));
+    if (decodeOrKeep(eq < 0 ? part : part.slice(0, eq)) === name) return eq < 0 ? '' : decodeOrKeep(part.slice(eq + 1));
   }
   return undefined;
 }
 
-function unescape(text: string): string {
+function decodeOrKeep(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

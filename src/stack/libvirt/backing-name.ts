@@ -9,13 +9,48 @@ export interface BackingNameError {
 }
 
 /** Drivers virStorageSourceParseBackingJSON has a parser for (storage_source_backingstore.c:1150-1169, 9.0.0). */
-export const JSON_BACKING_DRIVERS = ['file', 'host_device', 'host_cdrom', 'http', 'https', 'ftp', 'ftps', 'tftp', 'gluster', 'iscsi', 'nbd',
-  'sheepdog', 'ssh', 'rbd', 'raw', 'nfs', 'vxhs', 'nvme'];
+export const JSON_BACKING_DRIVERS = [
+  'file',
+  'host_device',
+  'host_cdrom',
+  'http',
+  'https',
+  'ftp',
+  'ftps',
+  'tftp',
+  'gluster',
+  'iscsi',
+  'nbd',
+  'sheepdog',
+  'ssh',
+  'rbd',
+  'raw',
+  'nfs',
+  'vxhs',
+  'nvme',
+];
 
-const URL_PROTOCOLS = ['http', 'https', 'ftp', 'ftps', 'tftp', 'nbd', 'ssh', 'gluster', 'iscsi', 'rbd', 'sheepdog', 'nfs'];
+const URL_PROTOCOLS = [
+  'http',
+  'https',
+  'ftp',
+  'ftps',
+  'tftp',
+  'nbd',
+  'ssh',
+  'gluster',
+  'iscsi',
+  'rbd',
+  'sheepdog',
+  'nfs',
+];
 
 /** virStorageSourceNewFromBacking: a header's backing name as the source libvirt opens next (a path, a URL or json:). */
-export function backingSource(parentPath: string, name: string, format: string | undefined): ImageSource | BackingNameError {
+export function backingSource(
+  parentPath: string,
+  name: string,
+  format: string | undefined,
+): ImageSource | BackingNameError {
   const base = format ? { format } : {};
   if (name.startsWith('json:')) return jsonSource(name, base);
   const url = /^([a-z+]+):\/\//.exec(name);
@@ -29,7 +64,10 @@ function jsonSource(name: string, base: { format?: string }): ImageSource | Back
   try {
     root = JSON.parse(name.slice(5));
   } catch {
-    return { code: 'libvirt-json-backing-unsupported', message: `internal error: cannot parse json ${name.slice(5)}: unexpected token` };
+    return {
+      code: 'libvirt-json-backing-unsupported',
+      message: `internal error: cannot parse json ${name.slice(5)}: unexpected token`,
+    };
   }
   const tree = isTree(root) ? nestOptions(flattenJson(root)) : {};
   // json:{"file":{"driver":...}} loses its wrapper; json:{"driver":...} is read as it is.
@@ -39,13 +77,25 @@ function jsonSource(name: string, base: { format?: string }): ImageSource | Back
 
 function jsonDriver(json: OptionTree, name: string, base: { format?: string }): ImageSource | BackingNameError {
   const driver = optionString(json['driver']);
-  if (driver === undefined) return { code: 'libvirt-json-backing-unsupported', message: `invalid argument: JSON backing volume definition '${name.slice(5)}' lacks driver name` };
+  if (driver === undefined)
+    return {
+      code: 'libvirt-json-backing-unsupported',
+      message: `invalid argument: JSON backing volume definition '${name.slice(5)}' lacks driver name`,
+    };
   if (!JSON_BACKING_DRIVERS.includes(driver)) {
-    return { code: 'libvirt-json-backing-unsupported', message: `internal error: missing parser implementation for JSON backing volume driver '${driver}'` };
+    return {
+      code: 'libvirt-json-backing-unsupported',
+      message: `internal error: missing parser implementation for JSON backing volume driver '${driver}'`,
+    };
   }
   if (driver === 'raw' && isTree(json['file'])) return jsonDriver(json['file'], name, base);
   if (['file', 'host_device', 'host_cdrom'].includes(driver)) {
-    return { type: driver === 'file' ? 'file' : 'block', path: optionString(json['filename']) ?? '', hosts: [], ...base };
+    return {
+      type: driver === 'file' ? 'file' : 'block',
+      path: optionString(json['filename']) ?? '',
+      hosts: [],
+      ...base,
+    };
   }
   const url = optionString(json['url']);
   if (url !== undefined) return { ...uriSource(driver, url), ...base };
@@ -56,7 +106,9 @@ function jsonDriver(json: OptionTree, name: string, base: { format?: string }): 
   const source: ImageSource = {
     type: 'network',
     protocol: driver,
-    hosts: [{ ...(host ? { name: host } : {}), ...(port ? { port } : {}), ...(socket ? { transport: 'unix', socket } : {}) }],
+    hosts: [
+      { ...(host ? { name: host } : {}), ...(port ? { port } : {}), ...(socket ? { transport: 'unix', socket } : {}) },
+    ],
     ...base,
   };
   const exportName = optionString(json['export']) ?? optionString(json['path']);

@@ -22,11 +22,30 @@ export function cacheMode(disk: DiskDef): string | undefined {
  * The two -blockdev options of one image, in libvirt 9.0's key order (qemu_block.c qemuBlockStorageSourceGetBackendProps
  * and qemuBlockStorageSourceGetBlockdevProps, checked against the command lines libvirt 9.0.0 wrote for Debian's QEMU 7.2).
  */
-export function imageBlockdevs(image: ChainImage, index: number, readOnly: boolean, cache: string | undefined, cdrom: boolean, backingNode: string | undefined): string[] {
+export function imageBlockdevs(
+  image: ChainImage,
+  index: number,
+  readOnly: boolean,
+  cache: string | undefined,
+  cdrom: boolean,
+  backingNode: string | undefined,
+): string[] {
   const storageName = `libvirt-${index}-storage`;
   const cacheProps = cache && CACHE[cache] ? { cache: CACHE[cache] } : {};
-  const storage: Json = { ...storageProps(image.source, cdrom), 'node-name': storageName, ...cacheProps, 'auto-read-only': true, discard: 'unmap' };
-  const format: Json = { 'node-name': `libvirt-${index}-format`, 'read-only': readOnly, ...cacheProps, driver: QEMU_FORMAT[image.format] ?? image.format, file: storageName };
+  const storage: Json = {
+    ...storageProps(image.source, cdrom),
+    'node-name': storageName,
+    ...cacheProps,
+    'auto-read-only': true,
+    discard: 'unmap',
+  };
+  const format: Json = {
+    'node-name': `libvirt-${index}-format`,
+    'read-only': readOnly,
+    ...cacheProps,
+    driver: QEMU_FORMAT[image.format] ?? image.format,
+    file: storageName,
+  };
   if (image.backing === 'next' && backingNode) format['backing'] = backingNode;
   if (image.backing === 'null') format['backing'] = null;
   return ['-blockdev', JSON.stringify(storage), '-blockdev', JSON.stringify(format)];
@@ -43,25 +62,53 @@ function storageProps(source: ImageSource, cdrom: boolean): Json {
   const [host = {} as NetworkHost] = hosts;
   const name = source.name ?? '';
   const inet = (h: NetworkHost): Json =>
-    (h.transport === 'unix' ? { type: 'unix', path: h.socket ?? '' } : { type: 'inet', host: h.name ?? '', port: h.port ?? '' });
+    h.transport === 'unix'
+      ? { type: 'unix', path: h.socket ?? '' }
+      : { type: 'inet', host: h.name ?? '', port: h.port ?? '' };
   switch (protocol) {
-    case 'http': case 'https': case 'ftp': case 'ftps': case 'tftp':
-      return { driver: protocol, url: `${protocol}://${host.name ?? ''}:${host.port ?? ''}${name.startsWith('/') ? '' : '/'}${name}` };
+    case 'http':
+    case 'https':
+    case 'ftp':
+    case 'ftps':
+    case 'tftp':
+      return {
+        driver: protocol,
+        url: `${protocol}://${host.name ?? ''}:${host.port ?? ''}${name.startsWith('/') ? '' : '/'}${name}`,
+      };
     case 'nbd':
       return { driver: 'nbd', server: inet(host), ...(name ? { export: name } : {}) };
     case 'ssh':
       return { driver: 'ssh', path: name, server: { host: host.name ?? '', port: host.port ?? '' } };
     case 'iscsi': {
       const [target = '', lun = '0'] = name.split('/');
-      return { driver: 'iscsi', portal: `${host.name ?? ''}:${host.port ?? ''}`, target, lun: Number(lun), transport: 'tcp' };
+      return {
+        driver: 'iscsi',
+        portal: `${host.name ?? ''}:${host.port ?? ''}`,
+        target,
+        lun: Number(lun),
+        transport: 'tcp',
+      };
     }
     case 'rbd': {
       const [pool = '', image = ''] = name.split('/');
-      return { driver: 'rbd', pool, image, ...(hosts.length ? { server: hosts.map((h) => ({ host: h.name ?? '', ...(h.port ? { port: h.port } : {}) })) } : {}) };
+      return {
+        driver: 'rbd',
+        pool,
+        image,
+        ...(hosts.length
+          ? { server: hosts.map((h) => ({ host: h.name ?? '', ...(h.port ? { port: h.port } : {}) })) }
+          : {}),
+      };
     }
     case 'gluster': {
       const slash = name.indexOf('/');
-      return { driver: 'gluster', volume: name.slice(0, slash), path: name.slice(slash + 1), server: hosts.map(inet), debug: 4 };
+      return {
+        driver: 'gluster',
+        volume: name.slice(0, slash),
+        path: name.slice(slash + 1),
+        server: hosts.map(inet),
+        debug: 4,
+      };
     }
     case 'sheepdog':
       return { driver: 'sheepdog', server: inet(host), vdi: name };

@@ -56,18 +56,34 @@ export function detectChain(top: ImageSource & { format: string }, facts: Facts,
     const header = found?.header?.format === current.format ? found.header : undefined;
     const backingName = BACKING_FORMATS.includes(current.format) ? header?.backingFile : undefined;
     if (!backingName) {
-      images.push({ source: current, format: current.format, backing: BACKING_FORMATS.includes(current.format) ? 'null' : 'absent' });
+      images.push({
+        source: current,
+        format: current.format,
+        backing: BACKING_FORMATS.includes(current.format) ? 'null' : 'absent',
+      });
       return { images, issues };
     }
     if (depth >= MAX_DEPTH) {
-      issues.push({ code: 'libvirt-chain-too-deep', severity: 'error', args: { path },
-        message: `internal error: backing store for ${path} is self-referential or too deeply nested` });
+      issues.push({
+        code: 'libvirt-chain-too-deep',
+        severity: 'error',
+        args: { path },
+        message: `internal error: backing store for ${path} is self-referential or too deeply nested`,
+      });
       return { images, issues };
     }
-    const recorded = header?.backingFormat !== undefined && LIBVIRT_FORMATS.includes(header.backingFormat) ? header.backingFormat : undefined;
+    const recorded =
+      header?.backingFormat !== undefined && LIBVIRT_FORMATS.includes(header.backingFormat)
+        ? header.backingFormat
+        : undefined;
     const next = backingSource(path, backingName, recorded);
     if ('code' in next) {
-      issues.push({ code: next.code, severity: 'error', args: { backing: backingName, image: path }, message: next.message });
+      issues.push({
+        code: next.code,
+        severity: 'error',
+        args: { backing: backingName, image: path },
+        message: next.message,
+      });
       return { images, issues };
     }
     images.push({ source: current, format: current.format, backing: 'next' });
@@ -78,17 +94,29 @@ export function detectChain(top: ImageSource & { format: string }, facts: Facts,
     const decided = unrecordedFormat(next, backingName, path, topPath, facts, features);
     issues.push(...decided.issues);
     if (!decided.format) return { images, issues };
-    images.push({ source: next, format: decided.format, backing: BACKING_FORMATS.includes(decided.format) ? 'null' : 'absent' });
+    images.push({
+      source: next,
+      format: decided.format,
+      backing: BACKING_FORMATS.includes(decided.format) ? 'null' : 'absent',
+    });
     return { images, issues };
   }
 }
 
 /** A backing image whose format the overlay does not record: what the libvirt version does with it. */
-function unrecordedFormat(next: ImageSource, backingName: string, parent: string, topPath: string, facts: Facts, features: LibvirtFeatures):
-  { format?: string; issues: LibvirtIssue[] } {
+function unrecordedFormat(
+  next: ImageSource,
+  backingName: string,
+  parent: string,
+  topPath: string,
+  facts: Facts,
+  features: LibvirtFeatures,
+): { format?: string; issues: LibvirtIssue[] } {
   const args = { backing: backingName, image: parent };
   const refusal: LibvirtIssue = {
-    code: 'libvirt-backing-format-missing', severity: 'error', args,
+    code: 'libvirt-backing-format-missing',
+    severity: 'error',
+    args,
     message: `Requested operation is not valid: format of backing image '${backingName}' of image '${parent}' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)`,
   };
   // With -drive QEMU opens the chain itself and probes; libvirt's own walk does not shape the command line.
@@ -114,8 +142,9 @@ function unrecordedFormat(next: ImageSource, backingName: string, parent: string
  */
 function missing(path: string, top: string, readHeader: boolean): LibvirtIssue {
   const as = readHeader ? ' (as uid:UID, gid:GID)' : '';
-  const message = path === top
-    ? `Cannot access storage file '${path}'${as}: No such file or directory`
-    : `Cannot access backing file '${path}' of storage file '${top}'${as}: No such file or directory`;
+  const message =
+    path === top
+      ? `Cannot access storage file '${path}'${as}: No such file or directory`
+      : `Cannot access backing file '${path}' of storage file '${top}'${as}: No such file or directory`;
   return { code: 'libvirt-storage-missing', severity: 'error', args: { path, top }, message };
 }

@@ -29,13 +29,20 @@ export function libvirtDiskOrder(disks: DiskDef[]): DiskDef[] {
 export function diskAlias(disk: DiskDef): string {
   const i = diskIndex(disk.target);
   switch (disk.bus) {
-    case 'virtio': return `virtio-disk${i}`;
-    case 'ide': return `ide0-${Math.floor(i / 2)}-${i % 2}`;
-    case 'sata': return `sata0-0-${i}`;
-    case 'scsi': return `scsi0-0-0-${i}`;
-    case 'fdc': return `fdc0-0-${i}`;
-    case 'usb': return `usb-disk${i}`;
-    default: return `${disk.bus}-disk${i}`;
+    case 'virtio':
+      return `virtio-disk${i}`;
+    case 'ide':
+      return `ide0-${Math.floor(i / 2)}-${i % 2}`;
+    case 'sata':
+      return `sata0-0-${i}`;
+    case 'scsi':
+      return `scsi0-0-0-${i}`;
+    case 'fdc':
+      return `fdc0-0-${i}`;
+    case 'usb':
+      return `usb-disk${i}`;
+    default:
+      return `${disk.bus}-disk${i}`;
   }
 }
 
@@ -43,12 +50,20 @@ export function diskAlias(disk: DiskDef): string {
 export function deviceDriver(disk: DiskDef): { driver: string; kind: DeviceKind } {
   const cd = disk.device === 'cdrom';
   switch (disk.bus) {
-    case 'virtio': return { driver: 'virtio-blk-pci', kind: 'virtio-blk' };
-    case 'ide': case 'sata': return cd ? { driver: 'ide-cd', kind: 'ide-cd' } : { driver: 'ide-hd', kind: 'ide-hd' };
-    case 'scsi': return cd ? { driver: 'scsi-cd', kind: 'scsi-cd' } : { driver: 'scsi-hd', kind: 'scsi-hd' };
-    case 'fdc': return { driver: 'floppy', kind: 'floppy' };
-    case 'usb': return { driver: 'usb-storage', kind: 'usb-storage' };
-    case 'sd': return { driver: 'sd-card', kind: 'sd' };
-    default: return { driver: disk.bus, kind: 'other' };
+    case 'virtio':
+      return { driver: 'virtio-blk-pci', kind: 'virtio-blk' };
+    case 'ide':
+    case 'sata':
+      return cd ? { driver: 'ide-cd', kind: 'ide-cd' } : { driver: 'ide-hd', kind: 'ide-hd' };
+    case 'scsi':
+      return cd ? { driver: 'scsi-cd', kind: 'scsi-cd' } : { driver: 'scsi-hd', kind: 'scsi-hd' };
+    case 'fdc':
+      return { driver: 'floppy', kind: 'floppy' };
+    case 'usb':
+      return { driver: 'usb-storage', kind: 'usb-storage' };
+    case 'sd':
+      return { driver: 'sd-card', kind: 'sd' };
+    default:
+      return { driver: disk.bus, kind: 'other' };
   }
 }

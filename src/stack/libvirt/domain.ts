@@ -30,7 +30,10 @@ export interface ImageSource {
  * `<backingStore>` as written: absent (libvirt detects the chain from the headers), `<backingStore/>`
  * (the chain ends here), or one more image with its own backingStore.
  */
-export type BackingStore = { kind: 'detect' } | { kind: 'end' } | { kind: 'image'; image: ImageSource; backing: BackingStore };
+export type BackingStore =
+  | { kind: 'detect' }
+  | { kind: 'end' }
+  | { kind: 'image'; image: ImageSource; backing: BackingStore };
 
 export type DiskDevice = 'disk' | 'cdrom' | 'floppy' | 'lun';
 

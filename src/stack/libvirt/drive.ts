@@ -7,7 +7,12 @@ import { cacheMode } from './blockdev.js';
  * opens the backing chain itself (qemu_command.c qemuBuildDriveStr; key order as in libvirt's qemuxml2argv test data).
  */
 export function legacyDrive(disk: DiskDef, top: ImageSource, format: string, alias: string): string[] {
-  const parts = [`file=${driveFilename(top).replaceAll(',', ',,')}`, `format=${QEMU_FORMAT[format] ?? format}`, 'if=none', `id=drive-${alias}`];
+  const parts = [
+    `file=${driveFilename(top).replaceAll(',', ',,')}`,
+    `format=${QEMU_FORMAT[format] ?? format}`,
+    'if=none',
+    `id=drive-${alias}`,
+  ];
   if (disk.readOnly) parts.push('readonly=on');
   const cache = cacheMode(disk);
   if (cache) parts.push(`cache=${cache}`);
@@ -22,7 +27,9 @@ function driveFilename(source: ImageSource): string {
   const name = source.name ?? '';
   switch (protocol) {
     case 'nbd':
-      return host.transport === 'unix' ? `nbd:unix:${host.socket ?? ''}${name ? `:exportname=${name}` : ''}` : `nbd:${host.name ?? ''}:${port}${name ? `:exportname=${name}` : ''}`;
+      return host.transport === 'unix'
+        ? `nbd:unix:${host.socket ?? ''}${name ? `:exportname=${name}` : ''}`
+        : `nbd:${host.name ?? ''}:${port}${name ? `:exportname=${name}` : ''}`;
     case 'rbd':
       return `rbd:${name}:auth_supported=none${host.name ? `:mon_host=${host.name}${host.port ? `\\:${host.port}` : ''}` : ''}`;
     case 'sheepdog':

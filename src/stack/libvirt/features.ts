@@ -26,7 +26,13 @@ export function libvirtFeatures(libvirt: string, qemu: string): LibvirtFeatures 
   const blockdev = atLeast(libvirt, '5.10') && atLeast(qemu, '4.2');
   return {
     blockdev,
-    backingFormat: atLeast(libvirt, '6.1') ? 'probe-if-safe' : atLeast(libvirt, '6.0') ? 'refuse' : blockdev ? 'assume-raw' : 'qemu-probes',
+    backingFormat: atLeast(libvirt, '6.1')
+      ? 'probe-if-safe'
+      : atLeast(libvirt, '6.0')
+        ? 'refuse'
+        : blockdev
+          ? 'assume-raw'
+          : 'qemu-probes',
     explicitChain: blockdev,
     refusesTftp: atLeast(libvirt, '6.0'),
   };
@@ -39,9 +45,33 @@ export const QEMU_FORMAT: Record<string, string> = { vhd: 'vhdx', ploop: 'parall
 export const BACKING_FORMATS = ['cow', 'qcow', 'qcow2', 'qed', 'vmdk'];
 
 /** Every <driver type> virStorageFileFormat knows (storage_source_conf.c VIR_ENUM_IMPL). */
-export const LIBVIRT_FORMATS = ['none', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', ...BACKING_FORMATS];
+export const LIBVIRT_FORMATS = [
+  'none',
+  'raw',
+  'dir',
+  'bochs',
+  'cloop',
+  'dmg',
+  'iso',
+  'vpc',
+  'vdi',
+  'fat',
+  'vhd',
+  'ploop',
+  ...BACKING_FORMATS,
+];
 
 /** virStorageSourceNetworkDefaultPort (storage_source_conf.c, 9.0.0): the port libvirt writes when <host> has none. */
 export const DEFAULT_PORT: Record<string, string> = {
-  http: '80', https: '443', ftp: '21', ftps: '990', tftp: '69', sheepdog: '7000', nbd: '10809', ssh: '22', iscsi: '3260', gluster: '24007', vxhs: '9999',
+  http: '80',
+  https: '443',
+  ftp: '21',
+  ftps: '990',
+  tftp: '69',
+  sheepdog: '7000',
+  nbd: '10809',
+  ssh: '22',
+  iscsi: '3260',
+  gluster: '24007',
+  vxhs: '9999',
 };

@@ -25,22 +25,39 @@ const PHASES: (Phase | 'chain')[] = ['parse', 'validate', 'start', 'chain'];
 export function planDomain(xml: string, ctx: StackContext): StackPlan {
   const domain = parseDomainXml(xml);
   const libvirt = ctx.profile.libvirt;
-  if (!libvirt) throw new InputError(`profile ${ctx.profile.name} has no libvirt facts: pass --profile NAME (blockgate profiles lists them) or a profile file with a libvirt group`);
+  if (!libvirt)
+    throw new InputError(
+      `profile ${ctx.profile.name} has no libvirt facts: pass --profile NAME (blockgate profiles lists them) or a profile file with a libvirt group`,
+    );
   const features = libvirtFeatures(libvirt.version, ctx.profile.qemu.version);
   const disks = libvirtDiskOrder(domain.disks).map((disk) => planDisk(disk, ctx, features));
-  const findings = disks.flatMap((d) => d.issues.map((i): Finding => ({ code: i.code, severity: i.severity, layer: 'libvirt', args: i.args })));
+  const findings = disks.flatMap((d) =>
+    d.issues.map((i): Finding => ({ code: i.code, severity: i.severity, layer: 'libvirt', args: i.args })),
+  );
   const refusal = firstRefusal(disks);
-  const program = (domain.emulator ?? ctx.profile.qemu.hypervisors.find((h) => h.startsWith('/')) ?? 'qemu-system-x86_64').replace(/^.*\//, '');
-  const steps: StackStep[] = [{
-    id: 'libvirt',
-    program: 'libvirt',
-    summary: `libvirt ${libvirt.version} prepares ${disks.length} disk${disks.length === 1 ? '' : 's'} of domain '${domain.name}' as ${features.blockdev ? '-blockdev' : '-drive'}`,
-    findings,
-    ...(refusal ? { messages: [refusal] } : {}),
-  }];
+  const program = (
+    domain.emulator ??
+    ctx.profile.qemu.hypervisors.find((h) => h.startsWith('/')) ??
+    'qemu-system-x86_64'
+  ).replace(/^.*\//, '');
+  const steps: StackStep[] = [
+    {
+      id: 'libvirt',
+      program: 'libvirt',
+      summary: `libvirt ${libvirt.version} prepares ${disks.length} disk${disks.length === 1 ? '' : 's'} of domain '${domain.name}' as ${features.blockdev ? '-blockdev' : '-drive'}`,
+      findings,
+      ...(refusal ? { messages: [refusal] } : {}),
+    },
+  ];
   const accepted = disks.filter((d) => d.chain && !d.issues.some((i) => i.severity === 'error'));
   if (accepted.length > 0) {
-    steps.push({ id: 'qemu', program, summary: `the QEMU command libvirt starts for ${accepted.map((d) => d.disk.target).join(', ')}`, findings: [], qemu: qemuPlan(program, accepted, domain, ctx, features) });
+    steps.push({
+      id: 'qemu',
+      program,
+      summary: `the QEMU command libvirt starts for ${accepted.map((d) => d.disk.target).join(', ')}`,
+      findings: [],
+      qemu: qemuPlan(program, accepted, domain, ctx, features),
+    });
   }
   return { tool: 'libvirt', steps };
 }
@@ -48,31 +65,56 @@ export function planDomain(xml: string, ctx: StackContext): StackPlan {
 function planDisk(disk: DiskDef, ctx: StackContext, features: LibvirtFeatures): DiskPlan {
   const issues: DiskPlan['issues'] = diskRules(disk, ctx.profile, features);
   const source = disk.source;
-  if (!source || issues.some((i) => i.severity === 'error' || i.code === 'libvirt-disk-not-checked')) return { disk, issues };
+  if (!source || issues.some((i) => i.severity === 'error' || i.code === 'libvirt-disk-not-checked'))
+    return { disk, issues };
   // A disk with no <driver type> is raw: libvirt never probes it.
   const top = { ...source, format: source.format ?? 'raw' };
-  if (top.type === 'file' || top.type === 'block') issues.push(...defaultRawRule(disk, ctx.facts(top.path ?? '', true)).map((i) => ({ ...i, phase: 'chain' as const })));
+  if (top.type === 'file' || top.type === 'block')
+    issues.push(
+      ...defaultRawRule(disk, ctx.facts(top.path ?? '', true)).map((i) => ({ ...i, phase: 'chain' as const })),
+    );
   const chain = diskChain(disk, top, ctx, features);
   issues.push(...chain.issues.map((i) => ({ ...i, phase: 'chain' as const })));
   return { disk, issues, chain: chain.images };
 }
 
 /** The chain libvirt uses: the XML's <backingStore> from 5.10 on, the rest (or all of it) read from the headers. */
-function diskChain(disk: DiskDef, top: ImageSource & { format: string }, ctx: StackContext, features: LibvirtFeatures): Chain {
+function diskChain(
+  disk: DiskDef,
+  top: ImageSource & { format: string },
+  ctx: StackContext,
+  features: LibvirtFeatures,
+): Chain {
   if (!features.explicitChain || disk.backing.kind === 'detect') return detectChain(top, ctx.facts, features);
   const images: ChainImage[] = [];
   let current = top;
   let store: BackingStore = disk.backing;
   while (store.kind === 'image') {
     if (store.image.format === undefined) {
-      return { images, issues: [{ code: 'libvirt-backing-format-missing', severity: 'error', args: { backing: store.image.path ?? store.image.name ?? '', image: current.path ?? '' },
-        message: 'XML error: missing disk backing store format' }] };
+      return {
+        images,
+        issues: [
+          {
+            code: 'libvirt-backing-format-missing',
+            severity: 'error',
+            args: { backing: store.image.path ?? store.image.name ?? '', image: current.path ?? '' },
+            message: 'XML error: missing disk backing store format',
+          },
+        ],
+      };
     }
     images.push({ source: current, format: current.format, backing: 'next' });
     current = { ...store.image, format: store.image.format };
     store = store.backing;
   }
-  if (store.kind === 'end') return { images: [...images, { source: current, format: current.format, backing: current.format === 'raw' ? 'absent' : 'null' }], issues: [] };
+  if (store.kind === 'end')
+    return {
+      images: [
+        ...images,
+        { source: current, format: current.format, backing: current.format === 'raw' ? 'absent' : 'null' },
+      ],
+      issues: [],
+    };
   const rest = detectChain(current, ctx.facts, features);
   return { images: [...images, ...rest.images], issues: rest.issues };
 }
@@ -81,15 +123,28 @@ function diskChain(disk: DiskDef, top: ImageSource & { format: string }, ctx: St
 function firstRefusal(disks: DiskPlan[]): string | undefined {
   for (const phase of PHASES) {
     const ordered = phase === 'chain' ? [...disks].reverse() : disks;
-    const found = ordered.flatMap((d) => d.issues).find((i) => i.phase === phase && i.severity === 'error' && i.message);
+    const found = ordered
+      .flatMap((d) => d.issues)
+      .find((i) => i.phase === phase && i.severity === 'error' && i.message);
     if (found?.message) return found.message;
   }
   return undefined;
 }
 
-function qemuPlan(program: string, disks: DiskPlan[], domain: DomainDef, ctx: StackContext, features: LibvirtFeatures): Plan {
+function qemuPlan(
+  program: string,
+  disks: DiskPlan[],
+  domain: DomainDef,
+  ctx: StackContext,
+  features: LibvirtFeatures,
+): Plan {
   const args = features.blockdev ? blockdevArgs(disks) : disks.flatMap((d) => driveArgs(d));
-  const drives = planSystem(['-machine', domain.machine ?? 'pc', ...args], { qemu: ctx.profile.qemu, facts: ctx.facts, openBacking: true, openDataFile: true });
+  const drives = planSystem(['-machine', domain.machine ?? 'pc', ...args], {
+    qemu: ctx.profile.qemu,
+    facts: ctx.facts,
+    openBacking: true,
+    openDataFile: true,
+  });
   return { program, kind: 'hypervisor', drives };
 }
 
@@ -97,13 +152,28 @@ function qemuPlan(program: string, disks: DiskPlan[], domain: DomainDef, ctx: St
 function blockdevArgs(disks: DiskPlan[]): string[] {
   const indexes = new Map<DiskPlan, number[]>();
   let next = 1;
-  for (const d of [...disks].reverse()) indexes.set(d, (d.chain ?? []).map(() => next++));
+  for (const d of [...disks].reverse())
+    indexes.set(
+      d,
+      (d.chain ?? []).map(() => next++),
+    );
   return disks.flatMap((d) => {
     const chain = d.chain ?? [];
     const ids = indexes.get(d) ?? [];
     const cache = cacheMode(d.disk);
-    const nodes = chain.map((image, i) => imageBlockdevs(image, ids[i] ?? 0, i > 0 || d.disk.readOnly, cache, d.disk.device === 'cdrom',
-      ids[i + 1] === undefined ? undefined : `libvirt-${ids[i + 1]}-format`)).reverse().flat();
+    const nodes = chain
+      .map((image, i) =>
+        imageBlockdevs(
+          image,
+          ids[i] ?? 0,
+          i > 0 || d.disk.readOnly,
+          cache,
+          d.disk.device === 'cdrom',
+          ids[i + 1] === undefined ? undefined : `libvirt-${ids[i + 1]}-format`,
+        ),
+      )
+      .reverse()
+      .flat();
     const { driver } = deviceDriver(d.disk);
     return [...nodes, '-device', `${driver},drive=libvirt-${ids[0] ?? 0}-format,id=${diskAlias(d.disk)}`];
   });
@@ -113,5 +183,9 @@ function driveArgs(d: DiskPlan): string[] {
   const [top] = d.chain ?? [];
   if (!top) return [];
   const alias = diskAlias(d.disk);
-  return [...legacyDrive(d.disk, top.source, top.format, alias), '-device', `${deviceDriver(d.disk).driver},drive=drive-${alias},id=${alias}`];
+  return [
+    ...legacyDrive(d.disk, top.source, top.format, alias),
+    '-device',
+    `${deviceDriver(d.disk).driver},drive=drive-${alias},id=${alias}`,
+  ];
 }

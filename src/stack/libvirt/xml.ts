@@ -14,7 +14,14 @@ const parser = new XMLParser({
 });
 
 /** virDomainDiskDefParseXML fills in the bus from the target's prefix when <target bus> is missing. */
-const BUS_BY_PREFIX: [string, string][] = [['hd', 'ide'], ['sd', 'scsi'], ['vd', 'virtio'], ['fd', 'fdc'], ['xvd', 'xen'], ['ubd', 'uml']];
+const BUS_BY_PREFIX: [string, string][] = [
+  ['hd', 'ide'],
+  ['sd', 'scsi'],
+  ['vd', 'virtio'],
+  ['fd', 'fdc'],
+  ['xvd', 'xen'],
+  ['ubd', 'uml'],
+];
 
 /** Reads the parts of a domain XML (virsh dumpxml, or a file for virsh define/create) that decide how its disks open. */
 export function parseDomainXml(xml: string): DomainDef {
@@ -23,7 +30,9 @@ export function parseDomainXml(xml: string): DomainDef {
   const domain = element((parser.parse(xml) as Element)['domain']);
   if (!domain) throw new InputError('not a libvirt domain XML: no <domain> element at the top');
   const devices = element(domain['devices']) ?? {};
-  const emulator = list(devices['emulator']).map(text).find((e) => e !== undefined);
+  const emulator = list(devices['emulator'])
+    .map(text)
+    .find((e) => e !== undefined);
   const machine = attr(element(element(domain['os'])?.['type']), 'machine');
   return {
     name: text(domain['name']) ?? '',
@@ -65,17 +74,32 @@ function backingStore(value: unknown): BackingStore {
   const source = element(store?.['source']);
   if (!store || !source) return { kind: 'end' };
   const type = (attr(store, 'type') ?? 'file') as SourceType;
-  return { kind: 'image', image: imageSource(type, source, attr(element(store['format']), 'type')), backing: backingStore(store['backingStore']) };
+  return {
+    kind: 'image',
+    image: imageSource(type, source, attr(element(store['format']), 'type')),
+    backing: backingStore(store['backingStore']),
+  };
 }
 
 function imageSource(type: SourceType, source: Element, format: string | undefined): ImageSource {
   const path = attr(source, 'file') ?? attr(source, 'dev') ?? attr(source, 'dir');
   const hosts = list(source['host']).map((h): NetworkHost => {
     const a = element(h)?.['$'] as Record<string, string> | undefined;
-    return { ...(a?.['name'] ? { name: a['name'] } : {}), ...(a?.['port'] ? { port: a['port'] } : {}),
-      ...(a?.['transport'] ? { transport: a['transport'] } : {}), ...(a?.['socket'] ? { socket: a['socket'] } : {}) };
+    return {
+      ...(a?.['name'] ? { name: a['name'] } : {}),
+      ...(a?.['port'] ? { port: a['port'] } : {}),
+      ...(a?.['transport'] ? { transport: a['transport'] } : {}),
+      ...(a?.['socket'] ? { socket: a['socket'] } : {}),
+    };
   });
-  const optional = { path, protocol: attr(source, 'protocol'), name: attr(source, 'name'), pool: attr(source, 'pool'), volume: attr(source, 'volume'), format };
+  const optional = {
+    path,
+    protocol: attr(source, 'protocol'),
+    name: attr(source, 'name'),
+    pool: attr(source, 'pool'),
+    volume: attr(source, 'volume'),
+    format,
+  };
   return { type, hosts, ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) };
 }
 

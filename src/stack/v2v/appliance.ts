@@ -28,7 +28,14 @@ function directAppliance(drives: GuestfsDrive[], ctx: StackContext): StackStep {
   const program = ctx.profile.qemu.hypervisors[0] ?? 'qemu-system-x86_64';
   const args = drives.flatMap((d, i) => {
     const file = d.protocol === 'nbd' ? `nbd:${(d.server?.[0] ?? '').replace(/^unix:/, 'unix:')}` : d.filename;
-    const opts = [`file=${file.replace(/,/g, ',,')}`, ...(d.cachemode ? [`cache=${d.cachemode}`] : []), ...(d.format ? [`format=${d.format}`] : []), ...(d.readonly ? ['readonly=on'] : []), `id=hd${i}`, 'if=none'];
+    const opts = [
+      `file=${file.replace(/,/g, ',,')}`,
+      ...(d.cachemode ? [`cache=${d.cachemode}`] : []),
+      ...(d.format ? [`format=${d.format}`] : []),
+      ...(d.readonly ? ['readonly=on'] : []),
+      `id=hd${i}`,
+      'if=none',
+    ];
     return ['-drive', opts.join(','), '-device', `scsi-hd,drive=hd${i}`];
   });
   return {

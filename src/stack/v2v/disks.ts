@@ -16,12 +16,21 @@ export function sourceDisks(cmd: V2vCommand, source: Source, ctx: StackContext):
   const given = cmd.values.get('if');
   if (source.kind === 'disk') {
     // Without -if, virt-v2v asks libguestfs's disk_format, i.e. qemu-img's probe (2.2 input/input_disk.ml detect_local_input_format).
-    return source.files.map((file, i) => ({ sd: sd(i), file, assumed: false, ...((given ?? probed(file, ctx)) ? { format: given ?? probed(file, ctx) } : {}) }));
+    return source.files.map((file, i) => ({
+      sd: sd(i),
+      file,
+      assumed: false,
+      ...((given ?? probed(file, ctx)) ? { format: given ?? probed(file, ctx) } : {}),
+    }));
   }
   // VMware disks are vmdk locally (-i vmx, -i ova); over https the -flat file is always raw (1.40 input_libvirt_vcenter_https.ml:112).
-  const local = source.kind === 'vmx' || source.kind === 'ova' ? { file: `${source.subject ?? 'guest'}-disk1.vmdk`, format: 'vmdk' } : undefined;
+  const local =
+    source.kind === 'vmx' || source.kind === 'ova'
+      ? { file: `${source.subject ?? 'guest'}-disk1.vmdk`, format: 'vmdk' }
+      : undefined;
   if (local) return [{ sd: sd(0), ...local, assumed: true }];
-  if (source.kind === 'libvirt' || source.kind === 'libvirtxml') return [{ sd: sd(0), file: `${source.subject ?? 'guest'}-disk1.img`, format: given ?? 'raw', assumed: true }];
+  if (source.kind === 'libvirt' || source.kind === 'libvirtxml')
+    return [{ sd: sd(0), file: `${source.subject ?? 'guest'}-disk1.img`, format: given ?? 'raw', assumed: true }];
   return [{ sd: sd(0), format: given ?? 'raw', assumed: true }];
 }
 

@@ -1,7 +1,12 @@
 import type { Finding, Layer, Severity } from '../../findings/finding.js';
 import type { V2vCode } from '../../findings/v2v-catalog.js';
 
-export function finding(code: V2vCode, severity: Severity, args: Record<string, string>, layer: Layer = 'virt-v2v'): Finding {
+export function finding(
+  code: V2vCode,
+  severity: Severity,
+  args: Record<string, string>,
+  layer: Layer = 'virt-v2v',
+): Finding {
   return { code, severity, layer, args };
 }
 

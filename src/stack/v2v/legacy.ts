@@ -27,24 +27,55 @@ interface Overlay {
  * `qemu-img create -q -f qcow2 -b URI -o compat=1.1[,backing_fmt=FMT]`), the appliance on the overlays (:342-348),
  * then `qemu-img convert -n -f qcow2 -O FMT OVERLAY TARGET` (:749-757).
  */
-export function legacySteps(cmd: V2vCommand, source: Source, disks: SourceDisk[], targets: string[], ctx: StackContext): { steps: StackStep[]; ctx: StackContext } {
+export function legacySteps(
+  cmd: V2vCommand,
+  source: Source,
+  disks: SourceDisk[],
+  targets: string[],
+  ctx: StackContext,
+): { steps: StackStep[]; ctx: StackContext } {
   const overlays = disks.map((disk, i) => overlayOf(disk, i, source, ctx));
-  const files: ImageFacts[] = overlays.map((o) => created(o.file, 'qcow2', { file: o.backing, ...(o.backingFormat ? { format: o.backingFormat } : {}) }));
+  const files: ImageFacts[] = overlays.map((o) =>
+    created(o.file, 'qcow2', { file: o.backing, ...(o.backingFormat ? { format: o.backingFormat } : {}) }),
+  );
   const of = cmd.values.get('of') ?? 'raw';
   const run = withCreated(ctx, [...files, ...targets.map((t) => created(t, of))]);
   const steps: StackStep[] = [];
   for (const o of overlays) {
     if (o.served) steps.push(o.served);
-    const create = ['qemu-img', 'create', '-q', '-f', 'qcow2', '-b', o.backing, '-o', `compat=1.1${o.backingFormat ? `,backing_fmt=${o.backingFormat}` : ''}`, o.file];
+    const create = [
+      'qemu-img',
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-b',
+      o.backing,
+      '-o',
+      `compat=1.1${o.backingFormat ? `,backing_fmt=${o.backingFormat}` : ''}`,
+      o.file,
+    ];
     steps.push({
       id: `overlay ${o.disk.sd}`,
       program: 'qemu-img',
       summary: `qcow2 overlay protecting ${o.disk.sd}${o.disk.assumed ? ` (format ${o.disk.format ?? 'probed'} assumed)` : ''}`,
-      findings: o.protocol ? [finding('v2v-remote-behind-overlay', 'info', { protocol: o.protocol, overlay: o.file })] : [],
+      findings: o.protocol
+        ? [finding('v2v-remote-behind-overlay', 'info', { protocol: o.protocol, overlay: o.file })]
+        : [],
       qemu: planCommand(create, ctx.profile, withCreated(ctx, []).facts),
     });
   }
-  steps.push(...applianceSteps(overlays.map((o) => ({ filename: o.file, format: 'qcow2', cachemode: 'unsafe', origin: `${o.file} (overlay of ${o.disk.sd})` })), run));
+  steps.push(
+    ...applianceSteps(
+      overlays.map((o) => ({
+        filename: o.file,
+        format: 'qcow2',
+        cachemode: 'unsafe',
+        origin: `${o.file} (overlay of ${o.disk.sd})`,
+      })),
+      run,
+    ),
+  );
   overlays.forEach((o, i) => {
     const target = targets[i];
     if (!target) return;
@@ -66,14 +97,17 @@ function overlayOf(disk: SourceDisk, i: number, source: Source, ctx: StackContex
   const plugin = remotePlugin(source);
   if (plugin && nbdkit) {
     const socket = `/tmp/v2v.0/${disk.sd}.sock`;
-    const served = nbdkitStep({
-      id: `nbdkit ${plugin} ${disk.sd}`,
-      plugins: [plugin],
-      filters: [],
-      summary: `nbdkit-${plugin}-plugin serves ${disk.sd} of ${source.subject ?? 'the guest'} from ${source.remote?.server ?? 'the source'} on ${socket}`,
-      exactMessages: false,
-      extra: [finding('v2v-source-over-nbd', 'info', { plugin, socket }, 'nbdkit')],
-    }, ctx.profile);
+    const served = nbdkitStep(
+      {
+        id: `nbdkit ${plugin} ${disk.sd}`,
+        plugins: [plugin],
+        filters: [],
+        summary: `nbdkit-${plugin}-plugin serves ${disk.sd} of ${source.subject ?? 'the guest'} from ${source.remote?.server ?? 'the source'} on ${socket}`,
+        exactMessages: false,
+        extra: [finding('v2v-source-over-nbd', 'info', { plugin, socket }, 'nbdkit')],
+      },
+      ctx.profile,
+    );
     return { ...base, backing: `nbd:unix:${socket}:exportname=/`, backingFormat: 'raw', served };
   }
   const remote = remoteBacking(source);

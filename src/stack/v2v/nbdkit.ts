@@ -34,10 +34,17 @@ export function nbdkitStep(use: NbdkitUse, profile: Profile): StackStep {
   const facts = profile.nbdkit;
   const missing: { finding: Finding; message?: string }[] = facts
     ? [
-        ...use.plugins.filter((p) => !facts.plugins.includes(p)).map((plugin) => ({
-          finding: finding('nbdkit-plugin-missing', 'error', { plugin, installed: facts.plugins.join(', ') }, 'nbdkit'),
-          message: PLUGIN_MESSAGE[plugin],
-        })),
+        ...use.plugins
+          .filter((p) => !facts.plugins.includes(p))
+          .map((plugin) => ({
+            finding: finding(
+              'nbdkit-plugin-missing',
+              'error',
+              { plugin, installed: facts.plugins.join(', ') },
+              'nbdkit',
+            ),
+            message: PLUGIN_MESSAGE[plugin],
+          })),
         ...(facts.filters ? use.filters.filter((f) => !facts.filters?.includes(f)) : []).map((filter) => ({
           finding: finding('nbdkit-filter-missing', 'error', { filter }, 'nbdkit'),
           message: FILTER_MESSAGE[filter],

@@ -5,7 +5,16 @@ import { InputError } from '../../errors.js';
  * Where the guest's disks come from, as virt-v2v picks its input module (2.2 v2v/v2v.ml "Get the input module",
  * 1.40 v2v/input_libvirt.ml:50-58): the -i mode, then for -i libvirt the -ic scheme and -it.
  */
-export type SourceKind = 'disk' | 'ova' | 'vmx' | 'vmx-ssh' | 'libvirtxml' | 'libvirt' | 'vcenter-https' | 'vddk' | 'xen-ssh';
+export type SourceKind =
+  | 'disk'
+  | 'ova'
+  | 'vmx'
+  | 'vmx-ssh'
+  | 'libvirtxml'
+  | 'libvirt'
+  | 'vcenter-https'
+  | 'vddk'
+  | 'xen-ssh';
 
 export interface RemoteHost {
   scheme: string;
@@ -27,7 +36,14 @@ export interface Source {
   subject?: string;
 }
 
-const MODES: Record<string, string> = { disk: 'disk', local: 'disk', libvirt: 'libvirt', libvirtxml: 'libvirtxml', ova: 'ova', vmx: 'vmx' };
+const MODES: Record<string, string> = {
+  disk: 'disk',
+  local: 'disk',
+  libvirt: 'libvirt',
+  libvirtxml: 'libvirtxml',
+  ova: 'ova',
+  vmx: 'vmx',
+};
 
 export function classifySource(cmd: V2vCommand): Source {
   const given = cmd.values.get('i') ?? 'libvirt';
@@ -35,13 +51,20 @@ export function classifySource(cmd: V2vCommand): Source {
   const transport = cmd.values.get('it');
   const [first] = cmd.args;
   if (mode === 'disk') return { kind: 'disk', mode, files: cmd.args };
-  if (mode === 'vmx') return { kind: first?.startsWith('ssh://') || transport === 'ssh' ? 'vmx-ssh' : 'vmx', mode, files: [], ...(first ? { subject: first } : {}) };
+  if (mode === 'vmx')
+    return {
+      kind: first?.startsWith('ssh://') || transport === 'ssh' ? 'vmx-ssh' : 'vmx',
+      mode,
+      files: [],
+      ...(first ? { subject: first } : {}),
+    };
   if (mode !== 'libvirt') return { kind: mode as SourceKind, mode, files: [], ...(first ? { subject: first } : {}) };
   const ic = cmd.values.get('ic');
   const remote = ic ? parseUri(ic) : undefined;
   const base = { mode, files: [], ...(first ? { subject: first } : {}), ...(remote ? { remote } : {}) };
   if (!remote || remote.server === '') return { kind: 'libvirt', ...base };
-  if (['esx', 'gsx', 'vpx'].includes(remote.scheme)) return { kind: transport === 'vddk' ? 'vddk' : 'vcenter-https', ...base };
+  if (['esx', 'gsx', 'vpx'].includes(remote.scheme))
+    return { kind: transport === 'vddk' ? 'vddk' : 'vcenter-https', ...base };
   if (remote.scheme === 'xen+ssh') return { kind: 'xen-ssh', ...base };
   return { kind: 'libvirt', ...base };
 }

@@ -24,8 +24,16 @@ export function targetStep(cmd: V2vCommand, targets: string[], ctx: StackContext
   if (targets.length === 0) return undefined;
   const of = cmd.values.get('of') ?? 'raw';
   const program = ctx.profile.qemu.hypervisors[0] ?? 'qemu-system-x86_64';
-  const args = targets.flatMap((t, i) => ['-drive', `file=${t.replace(/,/g, ',,')},format=${of},if=none,id=disk${i}`, '-device', `virtio-blk-pci,drive=disk${i}`]);
-  const run = withCreated(ctx, targets.map((t) => created(t, of)));
+  const args = targets.flatMap((t, i) => [
+    '-drive',
+    `file=${t.replace(/,/g, ',,')},format=${of},if=none,id=disk${i}`,
+    '-device',
+    `virtio-blk-pci,drive=disk${i}`,
+  ]);
+  const run = withCreated(
+    ctx,
+    targets.map((t) => created(t, of)),
+  );
   return {
     id: 'converted guest',
     program,
