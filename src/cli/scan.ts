@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import type { Profile } from '../model/profile.js';
-import type { Verdict } from '../model/result.js';
 import { InputError } from '../errors.js';
 import { loadProfile } from '../host/profiles.js';
 import { FactsPrefetch } from '../host/facts-prefetch.js';
@@ -11,12 +10,12 @@ import { readImageFacts } from '../host/image-facts.js';
 import type { ImageFacts } from '../model/image.js';
 import type { ProbeFormat } from '../model/image.js';
 import { judgeImage, newJudgeCache, type JudgeCache } from '../host/judge-image.js';
-import { paintFor, type Paint } from '../report/paint.js';
-import { exitStatus, parseFormat, type OutputFormat, type Subject } from '../report/format.js';
+import { paintFor } from '../report/paint.js';
+import { exitStatus, parseFormat, type Subject } from '../report/format.js';
 import { findingsJunit } from '../report/junit.js';
 import { sarifLog } from '../report/sarif.js';
-import { githubCommands } from '../report/github.js';
-import { failed, imageLine, imageSubject, shown, verdictWord } from './image.js';
+import { failed, imageLine, imageSubject, shown } from '../report/image.js';
+import { type Judged, lineOf, Summary } from '../report/scan.js';
 import { toolMeta } from './meta.js';
 
 export interface ScanOptions {
@@ -39,22 +38,6 @@ interface Task {
   /** The root is its own real path (no symlink above it). */
   real: boolean;
   files: string[];
-}
-
-/** What a judged image adds to the summary, and its line of output. */
-interface Judged {
-  path: string;
-  line: string;
-  verdict: Verdict;
-  /** Codes of the error and warning findings, errors first. */
-  codes: string[];
-  /** How many of them are errors. */
-  errors: number;
-  /** How many are warnings. */
-  warnings: number;
-  failed: boolean;
-  /** The image as a report subject, for junit, sarif and github. */
-  subject?: Subject;
 }
 
 /** What judging needs to know of the output: whether to make subjects, and whether warnings fail. */
@@ -147,15 +130,6 @@ async function inThisThread(
   }
 }
 
-/** The streamed line of one image in each format (none for junit and sarif, which print one document at the end). */
-function lineOf(format: OutputFormat, r: Judged, paint: Paint): string | undefined {
-  if (format === 'json') return r.line;
-  if (format === 'text') return r.failed || r.codes.length > 0 ? textLine(r, paint) : undefined;
-  if (format === 'github' && r.subject && r.subject.issues.length > 0)
-    return githubCommands({ suite: '', cwd: '', subjects: [r.subject] });
-  return undefined;
-}
-
 /** Regular files under each folder, in name order; symlinks (to files or folders) and special files are left alone. */
 export function walk(dirs: string[]): Task[] {
   const tasks: Task[] = [];
@@ -229,36 +203,6 @@ function judgeTask(
       ...(want.subjects ? { subject: imageSubject(j, want.strict) } : {}),
     };
   });
-}
-
-function textLine(r: Judged, paint: Paint): string {
-  const codes = r.codes.map((code, i) => (i < r.errors ? paint.red(code) : paint.yellow(code)));
-  return `${verdictWord(r.verdict, paint)}  ${r.path}${codes.length > 0 ? `  ${[...new Set(codes)].join(', ')}` : ''}${r.errors > 0 && r.verdict !== 'fails' ? paint.dim('  (error)') : ''}`;
-}
-
-class Summary {
-  images = 0;
-  failed = 0;
-  warnings = 0;
-  readonly verdicts = new Map<string, number>();
-  readonly codes = new Map<string, number>();
-
-  add(r: Judged): void {
-    this.images++;
-    if (r.failed) this.failed++;
-    if (r.warnings > 0) this.warnings++;
-    this.verdicts.set(r.verdict, (this.verdicts.get(r.verdict) ?? 0) + 1);
-    for (const code of new Set(r.codes)) this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
-  }
-
-  text(paint: Paint): string {
-    const verdicts = [...this.verdicts].map(([v, n]) => `${n} ${v}`).join(', ');
-    const codes = [...this.codes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, n]) => `  ${c}: ${n}`);
-    return [
-      `${paint.bold('scanned')} ${this.images} images; verdict: ${verdicts || 'none'}; ${this.failed} fail the check (an error finding or the verdict)`,
-      ...(codes.length > 0 ? ['images by finding (errors and warnings):', ...codes] : []),
-    ].join('\n');
-  }
 }
 
 type FromWorker = { id: number; results: Judged[] } | { error: string };

@@ -8,14 +8,16 @@ import nodePath from 'node:path';
 import type { ImageChain } from '../model/chain.js';
 import type { ImageFacts, ProbeFormat } from '../model/image.js';
 import type { Profile } from '../model/profile.js';
-import type { CheckResult } from '../model/result.js';
+import type { ImageJudgement } from '../image/judgement.js';
 import { readChain } from '../image/chain.js';
 import { PROBE_ORDER } from '../image/probe.js';
 import { readImageFacts } from './image-facts.js';
 import { planCommand } from '../plan/plan.js';
 import { evaluate } from '../engine/evaluate.js';
-import { imageFindings, type ImageFinding, type NodeFacts } from '../image/safety.js';
+import { imageFindings, type NodeFacts } from '../image/safety.js';
 import { isLocalPath } from '../qemu/filename.js';
+
+export type { ImageJudgement } from '../image/judgement.js';
 
 /** Deep enough for any real snapshot chain; the engine reports deeper ones as loops at the same depth. */
 export const MAX_DEPTH = 256;
@@ -46,15 +48,6 @@ export interface JudgeOptions {
   /** How a file is read (default readImageFacts); tests record with it. */
   read?: FileReader;
   cache?: JudgeCache;
-}
-
-export interface ImageJudgement {
-  path: string;
-  chain: ImageChain;
-  /** The hypervisor command line judged, e.g. qemu-system-x86_64 -drive file=a.qcow2,if=none. */
-  command: string[];
-  check: CheckResult;
-  findings: ImageFinding[];
 }
 
 export function judgeImage(path: string, cwd: string, profile: Profile, options: JudgeOptions = {}): ImageJudgement {
@@ -188,7 +181,7 @@ class FileGuard {
 function inside(file: string, folder: string): boolean {
   return (
     file === folder ||
-    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47) /* / */)
+    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47)) /* / */
   );
 }
 

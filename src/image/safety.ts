@@ -4,7 +4,7 @@
  * the chain and the probes it is given and reads nothing (the checks of oslo.utils' format_inspector, and
  * libvirt's backing-format rule, over a whole chain).
  */
-import path from 'node:path';
+import * as path from './posix-path.js';
 import type { ChainNode, ImageChain } from '../model/chain.js';
 import type { ImageFacts } from '../model/image.js';
 import type { Severity } from '../findings/finding.js';
@@ -397,7 +397,7 @@ const real = (full: string, ctx: Ctx): string => ctx.facts.realPaths?.get(full) 
 function inside(file: string, folder: string): boolean {
   return (
     file === folder ||
-    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47) /* / */)
+    (file.startsWith(folder) && (folder.endsWith('/') || file.charCodeAt(folder.length) === 47)) /* / */
   );
 }
 

@@ -14,7 +14,7 @@ const plain = (s: string) => s;
  * FORCE_COLOR (set, not empty, not 0 or false, as Node and chalk read it) colours a pipe too, for CI logs that
  * render colour; NO_COLOR still wins, since it is the user's standing choice and FORCE_COLOR often a CI default.
  */
-export function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
+export function paintFor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): Paint {
   const force = env['FORCE_COLOR'];
   const forced = force !== undefined && force !== '' && force !== '0' && force !== 'false';
   const on = !env['NO_COLOR'] && (forced || (stream.isTTY === true && env['TERM'] !== 'dumb'));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFacts } from '../../src/host/image-facts.js';
 import { bundledProfiles } from '../../src/host/profiles.js';
 import { judgeImage, type JudgeOptions } from '../../src/host/judge-image.js';
-import { failed, imageLine, imageRecord } from '../../src/cli/image.js';
+import { failed, imageLine, imageRecord } from '../../src/report/image.js';
 import type { Profile } from '../../src/model/profile.js';
 import type { ProbeFormat } from '../../src/model/image.js';
 

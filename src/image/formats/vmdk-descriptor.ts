@@ -3,8 +3,12 @@ import { scanExtentLine } from './vmdk-scan.js';
 
 /** Bytes up to the first NUL as a binary string (one char per byte), the way C code sees them. */
 export function binaryCString(b: Uint8Array): string {
-  const end = b.indexOf(0);
-  return Buffer.from(b.buffer, b.byteOffset, end < 0 ? b.length : end).toString('latin1');
+  const nul = b.indexOf(0);
+  const end = nul < 0 ? b.length : nul;
+  let text = '';
+  // In chunks: fromCharCode takes its bytes as arguments, and a descriptor may be megabytes.
+  for (let at = 0; at < end; at += 8192) text += String.fromCharCode(...b.subarray(at, Math.min(end, at + 8192)));
+  return text;
 }
 
 const utf8 = new TextDecoder('utf-8');
