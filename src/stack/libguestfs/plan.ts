@@ -1,6 +1,7 @@
 import type { StackPlan, StackStep } from '../../model/stack.js';
 import type { StackContext } from '../context.js';
-import type { GuestfsBackend, GuestfsDrive } from './drive.js';
+import type { GuestfsDrive } from './drive.js';
+import { chosenBackend } from './backend.js';
 import { InputError } from '../../errors.js';
 import { planAppliance } from './appliance.js';
 import { parseToolArgs, type AddOption } from './args.js';
@@ -30,7 +31,7 @@ export function planLibguestfs(argv: string[], ctx: StackContext): StackPlan {
   if (args.adds.length === 0) throw new InputError(`${program}: no disk given: add one with -a IMAGE or -a URI`);
   const caller: GuestfsCaller = { program, family: syntax.family };
   ctx = { ...ctx, facts: preparedFacts(args.adds, ctx.facts) };
-  const backend = backendOf(ctx);
+  const { backend } = chosenBackend(ctx.env, ctx.profile);
   const steps: StackStep[] = [];
   const drives: GuestfsDrive[] = [];
   for (const add of args.adds) {
@@ -135,12 +136,4 @@ function uriHints(drives: GuestfsDrive[]): StackStep[] {
       })),
     },
   ];
-}
-
-/** LIBGUESTFS_BACKEND, else the build's default (lib/backend.c: "appliance" is the old name of direct, "libvirt:URI" names a connection). */
-function backendOf(ctx: StackContext): GuestfsBackend {
-  const value = ctx.env['LIBGUESTFS_BACKEND'] ?? ctx.profile.libguestfs?.defaultBackend ?? 'direct';
-  if (value === 'direct' || value === 'appliance') return 'direct';
-  if (value === 'libvirt' || value.startsWith('libvirt:')) return 'libvirt';
-  throw new InputError(`LIBGUESTFS_BACKEND=${value} is not a libguestfs backend: use direct or libvirt[:URI]`);
 }

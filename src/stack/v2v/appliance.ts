@@ -2,13 +2,10 @@ import type { StackStep } from '../../model/stack.js';
 import type { StackContext } from '../context.js';
 import { InputError } from '../../errors.js';
 import { planCommand } from '../../plan/plan.js';
-import { planAppliance, type GuestfsBackend, type GuestfsDrive } from '../libguestfs/plan.js';
+import { planAppliance, type GuestfsDrive } from '../libguestfs/plan.js';
+import { chosenBackend } from '../libguestfs/backend.js';
 
-/** The backend libguestfs launches with: LIBGUESTFS_BACKEND (libvirt:URI counts as libvirt), else the build's default. */
-export function backendOf(ctx: StackContext): GuestfsBackend {
-  const chosen = ctx.env['LIBGUESTFS_BACKEND'] ?? ctx.profile.libguestfs?.['defaultBackend'];
-  return typeof chosen === 'string' && chosen.split(':')[0] === 'libvirt' ? 'libvirt' : 'direct';
-}
+const backendOf = (ctx: StackContext) => chosenBackend(ctx.env, ctx.profile).backend;
 
 /** The libguestfs appliance over virt-v2v's drives: the libguestfs layer's planner, one call. */
 export function applianceSteps(drives: GuestfsDrive[], ctx: StackContext): StackStep[] {

@@ -5,6 +5,7 @@ import type { Source } from './source.js';
 import { eraOf } from './era.js';
 import { finding, type Refusal } from './finding.js';
 import { v2vError } from './messages.js';
+import { chosenBackend } from '../libguestfs/backend.js';
 
 /** -o aliases (2.2 v2v/v2v.ml set_output_mode, 1.40 v2v/cmdline.ml:136-149): the canonical mode each names. */
 const OUTPUT_ALIASES: Record<string, string> = {
@@ -139,14 +140,13 @@ function backend(
   env: Record<string, string | undefined>,
 ): Refusal[] {
   if (source.kind !== 'xen-ssh' || !facts.directBackendRequired?.includes('xen+ssh')) return [];
-  const chosen = env['LIBGUESTFS_BACKEND'] ?? profile.libguestfs?.['defaultBackend'];
-  const name = typeof chosen === 'string' ? chosen : 'direct';
-  if (name.split(':')[0] !== 'libvirt') return [];
+  const chosen = chosenBackend(env, profile);
+  if (chosen.backend !== 'libvirt') return [];
   return [
     {
       finding: finding('v2v-direct-backend-required', 'error', {
-        backend: name,
-        source: env['LIBGUESTFS_BACKEND'] ? 'LIBGUESTFS_BACKEND' : `the ${profile.name} default`,
+        backend: chosen.value,
+        source: chosen.fromEnv ? 'LIBGUESTFS_BACKEND' : `the ${profile.name} default`,
       }),
       message: v2vError(
         'because of libvirt bug https://bugzilla.redhat.com/1140166 you must set this environment variable:\n\nexport LIBGUESTFS_BACKEND=direct\n\nand then rerun the virt-v2v command.',
