@@ -3,6 +3,7 @@ import type { CatalogEntry } from './entry.js';
 import { LIBVIRT_CATALOG } from './libvirt-catalog.js';
 import { LIBGUESTFS_CATALOG } from './libguestfs-catalog.js';
 import { V2V_CATALOG } from './v2v-catalog.js';
+import { WAIVER_CATALOG } from './waiver-catalog.js';
 
 /** Codes of the QEMU layers and of image files, with their wording. */
 export const QEMU_CATALOG = {
@@ -219,7 +220,7 @@ export const QEMU_CATALOG = {
 } satisfies Record<string, CatalogEntry>;
 
 /** All wording for findings. A code is a key here, so a code without text cannot exist. */
-const ALL = { ...QEMU_CATALOG, ...LIBVIRT_CATALOG, ...LIBGUESTFS_CATALOG, ...V2V_CATALOG };
+const ALL = { ...QEMU_CATALOG, ...LIBVIRT_CATALOG, ...LIBGUESTFS_CATALOG, ...V2V_CATALOG, ...WAIVER_CATALOG };
 
 export type FindingCode = keyof typeof ALL;
 

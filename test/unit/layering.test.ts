@@ -14,6 +14,7 @@ const LAYERS = [
   ['engine'],
   ['stack'],
   ['explain'],
+  ['waivers'],
   ['report'],
   ['policy'],
   ['host'],
