@@ -5,6 +5,8 @@ const waiver = (a: CatalogArgs) => `the waiver of '${a['code']}' at ${a['file']}
 /** Codes about the waiver file itself (src/waivers/) and their wording; one page each in docs/findings/. */
 export const WAIVER_CATALOG = {
   'waiver-expired': {
+    severity: 'warning',
+    layer: 'input',
     title: 'Waiver expired',
     explain: (a) =>
       `${waiver(a)} expired on ${a['expires']}, so the findings it waived count again (its reason: ${a['reason']}).`,
@@ -12,6 +14,9 @@ export const WAIVER_CATALOG = {
       `fix what '${a['code']}' reports and delete the waiver, or, if it still holds, move expires: past today`,
   },
   'waiver-unused': {
+    severity: 'info',
+    severityNote: 'error with `--strict`',
+    layer: 'input',
     title: 'Waiver matched nothing',
     explain: (a) =>
       `${waiver(a)} matched no finding in this run${a['narrowing'] ? ` (narrowed by ${a['narrowing']})` : ''}.`,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FINDING_CODES } from '../../src/findings/finding.js';
 import { docsPath } from '../../src/findings/catalog.js';
+import { findingsTable } from '../../src/findings/table.js';
 
 /** Every finding code has one page, as typescript-eslint checks that every rule has its docs. */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,9 +53,8 @@ describe('docs/findings/', () => {
     expect(pages.map((f) => f.replace(/\.md$/, '')).sort()).toEqual([...FINDING_CODES].sort());
   });
 
-  it('README.md links every code', () => {
+  it('README.md has the index the catalog makes (npm run docs:findings writes it)', () => {
     const index = readFileSync(join(root, 'docs/findings/README.md'), 'utf8');
-    for (const code of FINDING_CODES) expect(index).toContain(`| \`${code}\` |`);
-    for (const code of FINDING_CODES) expect(index).toContain(`(${code}.md)`);
+    expect(index).toContain(`${findingsTable()}\n`);
   });
 });
