@@ -43,10 +43,12 @@ const real = median(qemu);
 const ours = median(check);
 const bare = median(() => spawnSync('node', ['-e', '0']));
 console.log(
-  `one check: blockgate ${ours.toFixed(1)} ms, qemu-system trial open ${real.toFixed(1)} ms, ratio ${(ours / real).toFixed(2)}x (goal <= 3x)`,
+  `one check: blockgate ${ours.toFixed(1)} ms, qemu-system trial open ${real.toFixed(1)} ms, ` +
+    `ratio ${(ours / real).toFixed(2)}x (goal <= 3x)`,
 );
 console.log(
-  `  (node -e 0 alone: ${bare.toFixed(1)} ms${process.env.NODE_EXTRA_CA_CERTS ? ' with NODE_EXTRA_CA_CERTS set; bin/blockgate unsets it' : ''})`,
+  `  (node -e 0 alone: ${bare.toFixed(1)} ` +
+    `ms${process.env.NODE_EXTRA_CA_CERTS ? ' with NODE_EXTRA_CA_CERTS set; bin/blockgate unsets it' : ''})`,
 );
 
 const { bundledProfiles } = await import(join(root, 'dist/host/profiles.js'));
@@ -82,6 +84,7 @@ while (performance.now() < deadline) {
 }
 const seconds = (performance.now() - start) / 1000;
 console.log(
-  `throughput: ${Math.round(nodes / seconds).toLocaleString('en')} node evaluations/s on ${profile.name} (goal >= 100,000)`,
+  `throughput: ${Math.round(nodes / seconds).toLocaleString('en')} node evaluations/s on ` +
+    `${profile.name} (goal >= 100,000)`,
 );
 rmSync(dir, { recursive: true, force: true });

@@ -79,7 +79,9 @@ function timed(argv) {
 const t0 = performance.now();
 makeCorpus();
 console.log(
-  `corpus: ${images} images (overlays, qcow2, raw, vmdk) in ${Math.ceil(images / PER_FOLDER)} folders, made in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  `corpus: ${images} images (overlays, qcow2, raw, vmdk) in ` +
+    `${Math.ceil(images / PER_FOLDER)} folders, made in ` +
+    `${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
 const scan = scanCommand(corpus);
@@ -94,7 +96,9 @@ if (records.length !== images + Math.ceil(images / PER_FOLDER))
   throw new Error(`scan printed ${records.length} records: ${best.stderr}`);
 console.log(`blockgate: ${scan.how}`);
 console.log(
-  `  ${records.length} files in ${best.ms.toFixed(0)} ms (best of 3: ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms), peak RSS ${Math.max(...runs.map((r) => r.rss)).toFixed(1)} MiB`,
+  `  ${records.length} files in ${best.ms.toFixed(0)} ms (best of 3: ` +
+    `${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms), peak RSS ` +
+    `${Math.max(...runs.map((r) => r.rss)).toFixed(1)} MiB`,
 );
 
 // Worker threads, for the record: on the 2-vCPU VM this was measured on they were slower than one thread.
@@ -115,7 +119,9 @@ const qemu = sample.map((p) =>
 const qPerImage = (performance.now() - qStart) / sample.length;
 const qTotal = qPerImage * records.length;
 console.log(
-  `qemu-img info -U --backing-chain loop: ${qPerImage.toFixed(2)} ms/image on ${sample.length} images, extrapolated to ${records.length}: ${(qTotal / 1000).toFixed(1)} s`,
+  `qemu-img info -U --backing-chain loop: ${qPerImage.toFixed(2)} ms/image on ` +
+    `${sample.length} images, extrapolated to ${records.length}: ${(qTotal / 1000).toFixed(1)} ` +
+    's',
 );
 
 // Same chains: filename, format, virtual size, backing name and backing format, node by node.
@@ -141,7 +147,8 @@ const rss = Math.max(...runs.map((r) => r.rss));
 const mark = (ok) => (ok ? 'met' : 'MISSED');
 console.log(`ratio: ${ratio.toFixed(1)}x faster than the qemu-img loop (goal >= 20x: ${mark(ratio >= 20)})`);
 console.log(
-  `10,000 images: ${per10k.toFixed(0)} ms${records.length === 10_000 ? '' : ' (scaled)'} (goal < 1000 ms: ${mark(per10k < 1000)})`,
+  `10,000 images: ${per10k.toFixed(0)} ms${records.length === 10_000 ? '' : ' (scaled)'} ` +
+    `(goal < 1000 ms: ${mark(per10k < 1000)})`,
 );
 console.log(`peak memory: ${rss.toFixed(1)} MiB (goal < 150 MiB: ${mark(rss < 150)})`);
 rmSync(work, { recursive: true, force: true });

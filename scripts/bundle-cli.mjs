@@ -20,6 +20,8 @@ await build({
   external: ['yaml', 'ajv', 'execa'],
   logLevel: 'warning',
   banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    js:
+      "import { createRequire as __createRequire } from 'node:module'; const require = " +
+      '__createRequire(import.meta.url);',
   },
 });

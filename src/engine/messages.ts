@@ -32,7 +32,8 @@ export function debianModuleHint(module: string, pkg: string): string {
 export function rawProbeWarning(filename: string): string[] {
   return [
     `WARNING: Image format was not specified for '${filename}' and probing guessed raw.`,
-    '         Automatically detecting the format is dangerous for raw images, write operations on block 0 will be restricted.',
+    '         Automatically detecting the format is dangerous for raw images, write operations ' +
+      'on block 0 will be restricted.',
     "         Specify the 'raw' format explicitly to remove the restrictions.",
   ];
 }

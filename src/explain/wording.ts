@@ -56,11 +56,13 @@ function overNbd(d: DriverFacts): string {
 function listsNote(d: DriverFacts): string[] {
   if (!d.whitelisted)
     return [
-      `${d.profile} has no whitelist: the message comes from a build with one (RHEL's qemu-kvm, say), not from the one this profile describes`,
+      `${d.profile} has no whitelist: the message comes from a build with one (RHEL's qemu-kvm, ` +
+        'say), not from the one this profile describes',
     ];
   if (d.rw)
     return [
-      `${d.profile} allows '${d.driver}' read-write: the message comes from a build with other whitelists than this profile`,
+      `${d.profile} allows '${d.driver}' read-write: the message comes from a build with other ` +
+        'whitelists than this profile',
     ];
   if (d.ro) return [`on ${d.profile} '${d.driver}' is on the read-only whitelist only`];
   return [`on ${d.profile} '${d.driver}' is on neither whitelist: read-only is refused too`];
@@ -80,7 +82,8 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
         ? ['or let it fall back to read-only: auto-read-only=on (the -drive default since QEMU 3.1)']
         : []),
       d.toolsEnforce
-        ? `convert it; ${d.profile}'s qemu-img enforces the whitelist, but convert opens its source read-only, which the read-only list allows: ${convert(s, d)}`
+        ? `convert it; ${d.profile}'s qemu-img enforces the whitelist, but convert opens its source ` +
+          `read-only, which the read-only list allows: ${convert(s, d)}`
         : `convert it; ${d.profile}'s qemu-img does not enforce the whitelist: ${convert(s, d)}`,
     ],
   },
@@ -90,7 +93,9 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
       if (!d.isFormat) return [`reach the data another way: ${overNbd(d)}`];
       if (d.toolsEnforce || !(d.builtIn || d.module))
         return [
-          `${d.profile}'s qemu-img cannot read '${d.driver}' either: convert on a host whose qemu-img can (Debian's qemu-utils builds every format and has no whitelist): ${convert(s, d)}`,
+          `${d.profile}'s qemu-img cannot read '${d.driver}' either: convert on a host whose ` +
+            "qemu-img can (Debian's qemu-utils builds every format and has no whitelist): " +
+            `${convert(s, d)}`,
         ];
       return [`convert it here; ${d.profile}'s qemu-img does not enforce the whitelist: ${convert(s, d)}`];
     },
@@ -100,13 +105,15 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
       isQemuDriver(s.profile, d.driver)
         ? [`${d.profile} (QEMU ${d.version}) does not build '${d.driver}' at all, neither compiled in nor as a module`]
         : [
-            `'${d.driver}' is no QEMU driver name: check the spelling (qemu-img --help lists the formats of a build under "Supported formats")`,
+            `'${d.driver}' is no QEMU driver name: check the spelling (qemu-img --help lists the ` +
+              'formats of a build under "Supported formats")',
           ],
     fixes: (s, d) => {
       if (!isQemuDriver(s.profile, d.driver)) return ['name a format or protocol this build has: qemu-img --help'];
       if (d.isFormat)
         return [
-          `convert it on a host whose qemu-img has '${d.driver}' (Debian's qemu-utils builds every format): ${convert(s, d)}`,
+          `convert it on a host whose qemu-img has '${d.driver}' (Debian's qemu-utils builds every ` +
+            `format): ${convert(s, d)}`,
         ];
       return [`reach the data another way: ${overNbd(d)}`];
     },
@@ -120,7 +127,8 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
         : []),
       ...(d.module?.installed
         ? [
-            `${d.profile} says ${d.module.file} is installed; on the host that printed this it is not (or not of the same build)`,
+            `${d.profile} says ${d.module.file} is installed; on the host that printed this it is not ` +
+              '(or not of the same build)',
           ]
         : []),
     ],
@@ -130,7 +138,8 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
         `${d.install} ${pkg.split(' or ')[0]}`,
         ...(s.said.kind === 'module-unloadable'
           ? [
-              `${d.install.replace(/ install$/, ' reinstall')} ${pkg.split(' or ')[0]} (the same version as ${d.hypervisor}), then restart the QEMU processes started before the upgrade`,
+              `${d.install.replace(/ install$/, ' reinstall')} ${pkg.split(' or ')[0]} (the same version ` +
+                `as ${d.hypervisor}), then restart the QEMU processes started before the upgrade`,
             ]
           : []),
       ];
@@ -144,7 +153,9 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
       CATALOG['file-not-found'].fix(s.args),
       ...(s.args['backing']
         ? [
-            `the missing file is a backing file: qemu-img info --backing-chain ${s.args['image'] ?? 'IMAGE'} shows the chain; point it at the right file with qemu-img rebase -u -b NEW -F FMT ${s.args['image'] ?? 'IMAGE'}`,
+            'the missing file is a backing file: qemu-img info --backing-chain ' +
+              `${s.args['image'] ?? 'IMAGE'} shows the chain; point it at the right file with qemu-img ` +
+              `rebase -u -b NEW -F FMT ${s.args['image'] ?? 'IMAGE'}`,
           ]
         : []),
     ],
@@ -158,14 +169,16 @@ const WORDING: Partial<Record<FindingCode, ExplainWording>> = {
         ];
       if (/Permission denied/.test(s.args['text'] ?? ''))
         return [
-          `check who QEMU runs as (libvirt: user and group in /etc/libvirt/qemu.conf) and the file's owner, mode and label: ls -lZ ${file}`,
+          "check who QEMU runs as (libvirt: user and group in /etc/libvirt/qemu.conf) and the file's " +
+            `owner, mode and label: ls -lZ ${file}`,
         ];
       return [CATALOG['file-unreadable'].fix(s.args)];
     },
   },
   'raw-probed': {
     fixes: (s) => [
-      `name the format: format=raw (-f raw for the tools, <driver name='qemu' type='raw'/> in libvirt) for ${s.args['filename'] ?? 'the image'}`,
+      "name the format: format=raw (-f raw for the tools, <driver name='qemu' type='raw'/> in " +
+        `libvirt) for ${s.args['filename'] ?? 'the image'}`,
     ],
   },
 };

@@ -14,7 +14,10 @@ export const QEMU_CATALOG = {
     explain: (a) =>
       `'${a['driver']}' is on neither whitelist of this QEMU build, so it refuses the node read-write and read-only.`,
     fix: (a) =>
-      `for an image format, convert it to a whitelisted one with qemu-img convert -O qcow2 SRC DST (on a build whose tools do not enforce the whitelist, or on another host); for a protocol, use another way to reach the data (e.g. nbdkit serving it over nbd); or use a QEMU build that lists '${a['driver']}'`,
+      'for an image format, convert it to a whitelisted one with qemu-img convert -O qcow2 SRC ' +
+      'DST (on a build whose tools do not enforce the whitelist, or on another host); for a ' +
+      'protocol, use another way to reach the data (e.g. nbdkit serving it over nbd); or use a ' +
+      `QEMU build that lists '${a['driver']}'`,
   },
   'driver-read-only-only': {
     severity: 'error',
@@ -23,16 +26,19 @@ export const QEMU_CATALOG = {
     explain: (a) =>
       `'${a['driver']}' is only on the read-only whitelist and the node is opened read-write without auto-read-only.`,
     fix: () =>
-      'open it read-only (readonly=on / read-only=on, or auto-read-only=on to fall back), or convert it: qemu-img convert -O qcow2 SRC DST',
+      'open it read-only (readonly=on / read-only=on, or auto-read-only=on to fall back), or ' +
+      'convert it: qemu-img convert -O qcow2 SRC DST',
   },
   'auto-read-only-fallback': {
     severity: 'warning',
     layer: 'whitelist',
     title: 'Falls back to read-only',
     explain: (a) =>
-      `'${a['driver']}' is only on the read-only whitelist; auto-read-only lets the node open read-only without an error, so the guest gets a read-only disk.`,
+      `'${a['driver']}' is only on the read-only whitelist; auto-read-only lets the node open ` +
+      'read-only without an error, so the guest gets a read-only disk.',
     fix: () =>
-      'if the guest must write, convert the image to a read-write whitelisted format: qemu-img convert -O qcow2 SRC DST',
+      'if the guest must write, convert the image to a read-write whitelisted format: qemu-img ' +
+      'convert -O qcow2 SRC DST',
   },
   'driver-not-built': {
     severity: 'error',
@@ -40,7 +46,9 @@ export const QEMU_CATALOG = {
     title: 'Driver not built',
     explain: (a) => `this QEMU build has no '${a['driver']}' driver, neither compiled in nor as a module.`,
     fix: (a) =>
-      `convert the image with a qemu-img that has '${a['driver']}' (e.g. on another host: qemu-img convert -f ${a['driver']} -O qcow2 SRC DST); for a remote protocol, nbdkit can serve it as nbd`,
+      `convert the image with a qemu-img that has '${a['driver']}' (e.g. on another host: ` +
+      `qemu-img convert -f ${a['driver']} -O qcow2 SRC DST); for a remote protocol, nbdkit can ` +
+      'serve it as nbd',
   },
   'module-not-installed': {
     severity: 'error',
@@ -55,7 +63,8 @@ export const QEMU_CATALOG = {
     title: 'Unknown protocol',
     explain: (a) => `no driver of this build handles the protocol '${a['protocol']}'.`,
     fix: () =>
-      "a local name with a colon before any slash reads as a protocol: write ./a:b.img or file:a:b.img; otherwise check the URL's scheme",
+      'a local name with a colon before any slash reads as a protocol: write ./a:b.img or ' +
+      "file:a:b.img; otherwise check the URL's scheme",
   },
   'driver-read-only-by-nature': {
     severity: 'error',
@@ -86,11 +95,15 @@ export const QEMU_CATALOG = {
     layer: 'device',
     title: 'Device needs a writable node',
     explain: (a) =>
-      `the ${a['device']} device asks for write access, but the '${a['driver']}' node is read-only${a['fellBack'] === 'true' ? ' (it fell back to read-only through auto-read-only)' : ''}.`,
+      `the ${a['device']} device asks for write access, but the '${a['driver']}' node is ` +
+      `read-only${a['fellBack'] === 'true' ? ' (it fell back to read-only through auto-read-only)' : ''}.`,
     fix: (a) =>
       a['fellBack'] === 'true'
-        ? 'attach it to a device that accepts a read-only node (virtio-blk-pci, scsi-hd, ide-cd), use snapshot=on (writes go to a temporary qcow2), or convert the image to a read-write whitelisted format'
-        : 'replace readonly=on with snapshot=on (the guest writes to a temporary overlay), or attach it to virtio-blk-pci, scsi-hd or ide-cd',
+        ? 'attach it to a device that accepts a read-only node (virtio-blk-pci, scsi-hd, ide-cd), ' +
+          'use snapshot=on (writes go to a temporary qcow2), or convert the image to a read-write ' +
+          'whitelisted format'
+        : 'replace readonly=on with snapshot=on (the guest writes to a temporary overlay), or attach ' +
+          'it to virtio-blk-pci, scsi-hd or ide-cd',
   },
   'format-probed': {
     severity: 'info',
@@ -106,7 +119,8 @@ export const QEMU_CATALOG = {
     layer: 'probe',
     title: 'Probing guessed raw',
     explain: (a) =>
-      `no format was given and no format matched the header of '${a['filename']}', so QEMU treats it as raw and restricts writes to block 0.`,
+      `no format was given and no format matched the header of '${a['filename']}', so QEMU ` +
+      'treats it as raw and restricts writes to block 0.',
     fix: () => 'name the format explicitly: format=raw',
   },
   'tools-skip-whitelist': {
@@ -114,9 +128,12 @@ export const QEMU_CATALOG = {
     layer: 'whitelist',
     title: 'The tools ignore the whitelist',
     explain: (a) =>
-      `${a['program']} opens '${a['driver']}' here because this build does not enforce the whitelist in the tools, but the hypervisor would ${a['hypervisor'] === 'refused' ? 'refuse it' : 'open it read-only only'}.`,
+      `${a['program']} opens '${a['driver']}' here because this build does not enforce the ` +
+      'whitelist in the tools, but the hypervisor would ' +
+      `${a['hypervisor'] === 'refused' ? 'refuse it' : 'open it read-only only'}.`,
     fix: () =>
-      'use the tools to convert the image to a whitelisted format before the hypervisor opens it: qemu-img convert -O qcow2 SRC DST',
+      'use the tools to convert the image to a whitelisted format before the hypervisor opens ' +
+      'it: qemu-img convert -O qcow2 SRC DST',
   },
   'remote-not-checked': {
     severity: 'info',
@@ -124,7 +141,8 @@ export const QEMU_CATALOG = {
     layerNote: 'reported; no layer decides',
     title: 'Remote end not checked',
     explain: (a) =>
-      `the '${a['driver']}' node connects over the network; blockgate judges the driver, not whether the server answers.`,
+      `the '${a['driver']}' node connects over the network; blockgate judges the driver, not ` +
+      'whether the server answers.',
     fix: () => 'nothing to do if the server is reachable from the host that runs QEMU',
   },
   'json-invalid': {
@@ -140,9 +158,11 @@ export const QEMU_CATALOG = {
     layer: 'input',
     title: 'Node reference not found',
     explain: (a) =>
-      `a child option names a node that does not exist: ${a['text']}; QEMU reads a string there as a node-name or -drive id, never as a filename.`,
+      `a child option names a node that does not exist: ${a['text']}; QEMU reads a string there ` +
+      'as a node-name or -drive id, never as a filename.',
     fix: () =>
-      'define the node first with -blockdev node-name=NAME, or give the child as options (backing.file.filename=PATH) or JSON null for no backing',
+      'define the node first with -blockdev node-name=NAME, or give the child as options ' +
+      '(backing.file.filename=PATH) or JSON null for no backing',
   },
   'image-format-probed': {
     severity: 'info',
@@ -151,7 +171,8 @@ export const QEMU_CATALOG = {
     explain: (a) =>
       `no format was declared, so QEMU would take '${a['format']}' from the header${a['alternatives'] ? ` (matches: ${a['alternatives']})` : ''}; a guest can write a header that changes what the next open sees.`,
     fix: (a) =>
-      `declare the format wherever the image is opened: format=${a['format']}, qemu-img -f ${a['format']}, <driver type='${a['format']}'/> in libvirt`,
+      `declare the format wherever the image is opened: format=${a['format']}, qemu-img -f ` +
+      `${a['format']}, <driver type='${a['format']}'/> in libvirt`,
   },
   'image-format-ambiguous': {
     severity: 'error',
@@ -176,9 +197,11 @@ export const QEMU_CATALOG = {
     layer: 'input',
     title: "Backing file outside the image's folder",
     explain: (a) =>
-      `the backing file '${a['backing']}' resolves to ${a['resolved']}, outside ${a['folder']}: whoever made the image chooses a host file that QEMU will read.`,
+      `the backing file '${a['backing']}' resolves to ${a['resolved']}, outside ${a['folder']}: ` +
+      'whoever made the image chooses a host file that QEMU will read.',
     fix: () =>
-      'do not open the image as it is; rebase it onto a backing file you provide, or convert it alone: qemu-img convert -O qcow2 IMAGE NEW (reads the chain)',
+      'do not open the image as it is; rebase it onto a backing file you provide, or convert it ' +
+      'alone: qemu-img convert -O qcow2 IMAGE NEW (reads the chain)',
   },
   'backing-device': {
     severity: 'error',
@@ -195,7 +218,8 @@ export const QEMU_CATALOG = {
     explain: (a) =>
       `the backing file '${a['backing']}' is a ${a['protocol']} URL: opening the image makes QEMU connect to it.`,
     fix: () =>
-      'if the server is yours, record it on purpose; otherwise rebase onto a local file or convert the chain where the URL is reachable',
+      'if the server is yours, record it on purpose; otherwise rebase onto a local file or ' +
+      'convert the chain where the URL is reachable',
   },
   'backing-json': {
     severity: 'error',
@@ -204,14 +228,17 @@ export const QEMU_CATALOG = {
     explain: (a) =>
       `the backing file is a json: block graph (drivers: ${a['drivers'] || 'none named'}${a['servers'] ? `; servers: ${a['servers']}` : ''}${a['filenames'] ? `; files: ${a['filenames']}` : ''}), which can reach files, devices and servers of the image maker's choosing.`,
     fix: () =>
-      'do not open the image as it is; rebase it onto a plain local backing file: qemu-img rebase -u -b BASE -F FMT IMAGE',
+      'do not open the image as it is; rebase it onto a plain local backing file: qemu-img ' +
+      'rebase -u -b BASE -F FMT IMAGE',
   },
   'backing-format-missing': {
     severity: 'warning',
     layer: 'input',
     title: 'Backing format not recorded',
     explain: (a) =>
-      `'${a['image'] || a['backing']}' names backing file '${a['backing']}' without its format: QEMU probes it, and ${a['refusedBy'] || 'libvirt ≥ 6.0'} refuses the chain: ${a['message']}`,
+      `'${a['image'] || a['backing']}' names backing file '${a['backing']}' without its format: ` +
+      `QEMU probes it, and ${a['refusedBy'] || 'libvirt ≥ 6.0'} refuses the chain: ` +
+      `${a['message']}`,
     fix: (a) => `record the format: qemu-img rebase -u -b '${a['backing']}' -F FORMAT IMAGE`,
   },
   'data-file-absolute': {
@@ -220,14 +247,17 @@ export const QEMU_CATALOG = {
     title: 'External data file by absolute path',
     explain: (a) => `the qcow2 external data file is named by absolute path '${a['dataFile']}'.`,
     fix: () =>
-      'keep data files next to the image, and check that the image is meant to have one (qemu-img info shows data-file)',
+      'keep data files next to the image, and check that the image is meant to have one ' +
+      '(qemu-img info shows data-file)',
   },
   'data-file-outside-folder': {
     severity: 'error',
     layer: 'input',
     title: "External data file outside the image's folder",
     explain: (a) =>
-      `the qcow2 external data file '${a['dataFile']}' resolves to ${a['resolved']}, outside ${a['folder']}: guest writes go to a host file of the image maker's choosing (CVE-2024-32498).`,
+      `the qcow2 external data file '${a['dataFile']}' resolves to ${a['resolved']}, outside ` +
+      `${a['folder']}: guest writes go to a host file of the image maker's choosing ` +
+      '(CVE-2024-32498).',
     fix: () =>
       'do not open the image; convert the data you need with a data-file option you control, or reject the image',
   },
@@ -236,7 +266,8 @@ export const QEMU_CATALOG = {
     layer: 'input',
     title: 'External data file is a device',
     explain: (a) =>
-      `the qcow2 external data file '${a['dataFile']}' is a device (${a['resolved']}): guest reads and writes reach a host disk.`,
+      `the qcow2 external data file '${a['dataFile']}' is a device (${a['resolved']}): guest ` +
+      'reads and writes reach a host disk.',
     fix: () => 'do not open the image; reject it',
   },
   'data-file-url': {
@@ -246,8 +277,11 @@ export const QEMU_CATALOG = {
     title: 'External data file names a protocol or json:',
     explain: (a) =>
       a['opensAs'] === 'literal-path'
-        ? `the data file '${a['dataFile']}' looks like ${a['protocol']}, but QEMU ${a['qemu']} opens header data-file names as literal paths (CVE-2024-4467 fix), so it points at an odd local file.`
-        : `the data file '${a['dataFile']}' is a ${a['protocol']} name that QEMU before the CVE-2024-4467 fix (7.2.13, 8.2.6, 9.0.2, 9.1) opens as a protocol or block graph.`,
+        ? `the data file '${a['dataFile']}' looks like ${a['protocol']}, but QEMU ${a['qemu']} opens ` +
+          'header data-file names as literal paths (CVE-2024-4467 fix), so it points at an odd local ' +
+          'file.'
+        : `the data file '${a['dataFile']}' is a ${a['protocol']} name that QEMU before the ` +
+          'CVE-2024-4467 fix (7.2.13, 8.2.6, 9.0.2, 9.1) opens as a protocol or block graph.',
     fix: () => 'reject the image; update QEMU to a version with the CVE-2024-4467 fix',
   },
   'extent-outside-folder': {
@@ -263,7 +297,8 @@ export const QEMU_CATALOG = {
     layer: 'input',
     title: 'vmdk extent is a device',
     explain: (a) =>
-      `the vmdk descriptor names extent '${a['extent']}', a device (${a['resolved']}): the guest reads and writes a host disk.`,
+      `the vmdk descriptor names extent '${a['extent']}', a device (${a['resolved']}): the guest ` +
+      'reads and writes a host disk.',
     fix: () => 'reject the image',
   },
   'chain-too-deep': {
@@ -271,7 +306,8 @@ export const QEMU_CATALOG = {
     layer: 'input',
     title: 'Backing chain too deep',
     explain: (a) =>
-      `the backing chain is ${a['depth']} images deep and still goes on (blockgate follows ${a['maxDepth']}): QEMU opens every one, with a file descriptor and memory each.`,
+      `the backing chain is ${a['depth']} images deep and still goes on (blockgate follows ` +
+      `${a['maxDepth']}): QEMU opens every one, with a file descriptor and memory each.`,
     fix: () => 'flatten it: qemu-img convert -O qcow2 TOP NEW, or qemu-img commit down the chain',
   },
   'header-field-out-of-range': {

@@ -7,16 +7,21 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'Backing format not recorded (libvirt refuses)',
     explain: (a) =>
-      `'${a['image']}' names the backing image '${a['backing']}' without its format, and libvirt will not guess it (libvirt 6.0 on; from 6.1 only a local image with no backing file of its own is probed).`,
+      `'${a['image']}' names the backing image '${a['backing']}' without its format, and libvirt ` +
+      'will not guess it (libvirt 6.0 on; from 6.1 only a local image with no backing file of ' +
+      'its own is probed).',
     fix: (a) =>
-      `record the format in the overlay: qemu-img rebase -u -b '${a['backing']}' -F FORMAT '${a['image']}', or give it in the XML: <backingStore type='file'><format type='FORMAT'/><source file='...'/></backingStore>`,
+      `record the format in the overlay: qemu-img rebase -u -b '${a['backing']}' -F FORMAT ` +
+      `'${a['image']}', or give it in the XML: <backingStore type='file'><format ` +
+      "type='FORMAT'/><source file='...'/></backingStore>",
   },
   'libvirt-backing-format-probed': {
     severity: 'info',
     layer: 'libvirt',
     title: 'Backing format probed by libvirt',
     explain: (a) =>
-      `'${a['image']}' does not record the format of '${a['backing']}'; libvirt probed it as ${a['format']}, which it allows because that image has no backing file of its own.`,
+      `'${a['image']}' does not record the format of '${a['backing']}'; libvirt probed it as ` +
+      `${a['format']}, which it allows because that image has no backing file of its own.`,
     fix: (a) =>
       `record it so nothing is guessed: qemu-img rebase -u -b '${a['backing']}' -F ${a['format']} '${a['image']}'`,
   },
@@ -25,7 +30,8 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'Backing image assumed raw',
     explain: (a) =>
-      `'${a['image']}' does not record the format of '${a['backing']}'; libvirt 5.10 hands it to QEMU as raw, so a qcow2 backing image would be read as raw bytes.`,
+      `'${a['image']}' does not record the format of '${a['backing']}'; libvirt 5.10 hands it to ` +
+      'QEMU as raw, so a qcow2 backing image would be read as raw bytes.',
     fix: (a) => `record the format: qemu-img rebase -u -b '${a['backing']}' -F FORMAT '${a['image']}'`,
   },
   'libvirt-format-defaults-raw': {
@@ -33,7 +39,8 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'No driver type: libvirt uses raw',
     explain: (a) =>
-      `disk ${a['target']} has no <driver type=...>; libvirt never probes a disk's format and opens it as raw, but its header says ${a['header']}.`,
+      `disk ${a['target']} has no <driver type=...>; libvirt never probes a disk's format and ` +
+      `opens it as raw, but its header says ${a['header']}.`,
     fix: (a) => `name the format: <driver name='qemu' type='${a['header']}'/>`,
   },
   'libvirt-json-backing-unsupported': {
@@ -41,9 +48,12 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'json: backing name libvirt cannot read',
     explain: (a) =>
-      `the backing name '${a['backing']}' of '${a['image']}' is a json: description libvirt has no parser for, so it cannot follow the chain.`,
+      `the backing name '${a['backing']}' of '${a['image']}' is a json: description libvirt has ` +
+      'no parser for, so it cannot follow the chain.',
     fix: () =>
-      'rewrite the backing name as a path or URL libvirt understands (file, nbd, http(s), ftp(s), ssh, iscsi, rbd, gluster, nfs): qemu-img rebase -u -b NEW -F FORMAT IMAGE, or give the chain in <backingStore>',
+      'rewrite the backing name as a path or URL libvirt understands (file, nbd, http(s), ' +
+      'ftp(s), ssh, iscsi, rbd, gluster, nfs): qemu-img rebase -u -b NEW -F FORMAT IMAGE, or ' +
+      'give the chain in <backingStore>',
   },
   'libvirt-protocol-refused': {
     severity: 'error',
@@ -52,7 +62,9 @@ export const LIBVIRT_CATALOG = {
     explain: (a) =>
       `disk ${a['target']} uses protocol '${a['protocol']}', which libvirt refuses with this QEMU (${a['reason']}).`,
     fix: (a) =>
-      `serve the image another way, e.g. nbdkit's ${a['protocol'] === 'tftp' ? 'curl' : a['protocol']} plugin exporting it over nbd, or copy it locally`,
+      "serve the image another way, e.g. nbdkit's " +
+      `${a['protocol'] === 'tftp' ? 'curl' : a['protocol']} plugin exporting it over nbd, or ` +
+      'copy it locally',
   },
   'libvirt-protocol-unknown': {
     severity: 'error',
@@ -67,7 +79,8 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'Read-only disk on a bus that cannot be',
     explain: (a) =>
-      `disk ${a['target']} is <readonly/> on the ${a['bus']} bus; IDE and SATA hard disks cannot be read-only, so libvirt refuses it.`,
+      `disk ${a['target']} is <readonly/> on the ${a['bus']} bus; IDE and SATA hard disks cannot ` +
+      'be read-only, so libvirt refuses it.',
     fix: () => "put it on a virtio or scsi bus (<target dev='vdb' bus='virtio'/>), or make it a cdrom (device='cdrom')",
   },
   'libvirt-storage-missing': {
@@ -86,9 +99,11 @@ export const LIBVIRT_CATALOG = {
     layer: 'libvirt',
     title: 'Backing chain loops or is too deep (libvirt)',
     explain: (a) =>
-      `libvirt followed the backing chain of '${a['path']}' more than 200 levels: it loops, or is deeper than libvirt allows.`,
+      `libvirt followed the backing chain of '${a['path']}' more than 200 levels: it loops, or ` +
+      'is deeper than libvirt allows.',
     fix: () =>
-      'find the loop with qemu-img info --backing-chain and rebase the image that points back; or flatten the chain with qemu-img convert',
+      'find the loop with qemu-img info --backing-chain and rebase the image that points back; ' +
+      'or flatten the chain with qemu-img convert',
   },
   'libvirt-disk-not-checked': {
     severity: 'info',

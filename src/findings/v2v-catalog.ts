@@ -9,16 +9,19 @@ export const V2V_CATALOG = {
     explain: (a) =>
       `this virt-v2v build does not have the input ${a['input']}: the distro removed it, or it never existed.`,
     fix: () =>
-      'convert on a host whose virt-v2v has that input (see virt-v2v --machine-readable: input:MODE), or export the guest to a form this build reads (-i disk, -i ova)',
+      'convert on a host whose virt-v2v has that input (see virt-v2v --machine-readable: ' +
+      'input:MODE), or export the guest to a form this build reads (-i disk, -i ova)',
   },
   'v2v-output-disabled': {
     severity: 'error',
     layer: 'virt-v2v',
     title: 'Output mode not in this virt-v2v build',
     explain: (a) =>
-      `this virt-v2v build does not have the output ${a['output']}; a downstream patch removed it or the name is unknown, so virt-v2v stops before reading any disk.`,
+      `this virt-v2v build does not have the output ${a['output']}; a downstream patch removed ` +
+      'it or the name is unknown, so virt-v2v stops before reading any disk.',
     fix: () =>
-      'pick an output the build lists (virt-v2v --machine-readable: output:MODE), e.g. -o local -os DIR, and import from there',
+      'pick an output the build lists (virt-v2v --machine-readable: output:MODE), e.g. -o local ' +
+      '-os DIR, and import from there',
   },
   'v2v-option-removed': {
     severity: 'error',
@@ -42,7 +45,9 @@ export const V2V_CATALOG = {
     layer: 'virt-v2v',
     title: 'Output format not supported',
     explain: (a) =>
-      `virt-v2v 2.x writes -o ${a['output']} disks only as ${a['output'] === 'null' || a['output'] === 'openstack' ? 'raw' : 'raw or qcow2'}, not ${a['format']}.`,
+      `virt-v2v 2.x writes -o ${a['output']} disks only as ` +
+      `${a['output'] === 'null' || a['output'] === 'openstack' ? 'raw' : 'raw or qcow2'}, not ` +
+      `${a['format']}.`,
     fix: () => 'use -of qcow2 or -of raw, then qemu-img convert the result if another format is really needed',
   },
   'v2v-direct-backend-required': {
@@ -50,7 +55,9 @@ export const V2V_CATALOG = {
     layer: 'virt-v2v',
     title: 'Xen over ssh needs the direct backend',
     explain: (a) =>
-      `virt-v2v before 1.43.4 refuses Xen over ssh when libguestfs uses the libvirt backend (${a['backend']}, from ${a['source']}): libvirt could not pass the ssh json: backing to qemu (RHBZ#1140166).`,
+      'virt-v2v before 1.43.4 refuses Xen over ssh when libguestfs uses the libvirt backend ' +
+      `(${a['backend']}, from ${a['source']}): libvirt could not pass the ssh json: backing to ` +
+      'qemu (RHBZ#1140166).',
     fix: () =>
       'export LIBGUESTFS_BACKEND=direct and rerun virt-v2v (ssh-agent must hold the key: eval $(ssh-agent); ssh-add)',
   },
@@ -59,7 +66,10 @@ export const V2V_CATALOG = {
     layer: 'virt-v2v',
     title: 'Remote disk read through a local overlay',
     explain: (a) =>
-      `the '${a['protocol']}' disk is only the read-only backing file of the local qcow2 overlay ${a['overlay']}: libguestfs is handed a local file, so its own protocol rules never see '${a['protocol']}', and QEMU opens the backing read-only, so a read-only whitelist entry is enough.`,
+      `the '${a['protocol']}' disk is only the read-only backing file of the local qcow2 overlay ` +
+      `${a['overlay']}: libguestfs is handed a local file, so its own protocol rules never see ` +
+      `'${a['protocol']}', and QEMU opens the backing read-only, so a read-only whitelist entry ` +
+      'is enough.',
     fix: () => 'nothing to do; the network must be reachable from the conversion host, and the source is never written',
   },
   'v2v-source-over-nbd': {
@@ -67,7 +77,9 @@ export const V2V_CATALOG = {
     layer: 'nbdkit',
     title: 'Source served by nbdkit',
     explain: (a) =>
-      `nbdkit-${a['plugin']}-plugin reads the source and serves it on ${a['socket']}; QEMU only sees nbd, so its whitelist and modules do not matter for the remote protocol, nbdkit's plugins do.`,
+      `nbdkit-${a['plugin']}-plugin reads the source and serves it on ${a['socket']}; QEMU only ` +
+      "sees nbd, so its whitelist and modules do not matter for the remote protocol, nbdkit's " +
+      'plugins do.',
     fix: () => 'nothing to do if the plugin is installed; the source host must be reachable from the conversion host',
   },
   'v2v-facts-missing': {
@@ -76,7 +88,8 @@ export const V2V_CATALOG = {
     title: 'Profile has no facts for this layer',
     explain: (a) => `profile ${a['profile']} records no ${a['layer']} facts, so that layer's rules were not checked.`,
     fix: (a) =>
-      `add a ${a['layer']} group to the profile (blockgate inspect reads it from a host), or pick a profile that has one`,
+      `add a ${a['layer']} group to the profile (blockgate inspect reads it from a host), or ` +
+      'pick a profile that has one',
   },
   'v2v-nbdcopy-missing': {
     severity: 'error',
@@ -85,8 +98,11 @@ export const V2V_CATALOG = {
     title: 'nbdcopy not installed',
     explain: (a) =>
       a['state'] === 'missing'
-        ? 'virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), which is not installed here: the conversion runs to the end and then fails at "Copying disk".'
-        : 'virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), but this distro\'s virt-v2v package does not pull them in: without them the conversion fails at "Copying disk".',
+        ? 'virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), which is not ' +
+          'installed here: the conversion runs to the end and then fails at "Copying disk".'
+        : 'virt-v2v 2.x copies every disk with nbdcopy (and sizes it with nbdinfo), but this ' +
+          "distro's virt-v2v package does not pull them in: without them the conversion fails at " +
+          '"Copying disk".',
     fix: () =>
       "install libnbd's tools first: apt-get install libnbd-bin (Debian, Ubuntu); dnf install libnbd (Fedora, RHEL)",
   },
@@ -95,9 +111,12 @@ export const V2V_CATALOG = {
     layer: 'nbdkit',
     title: 'nbdkit plugin not installed',
     explain: (a) =>
-      `virt-v2v needs nbdkit-${a['plugin']}-plugin, which this stack does not have (it has: ${a['installed'] || 'none'}).`,
+      `virt-v2v needs nbdkit-${a['plugin']}-plugin, which this stack does not have (it has: ` +
+      `${a['installed'] || 'none'}).`,
     fix: (a) =>
-      `install the package with nbdkit-${a['plugin']}-plugin (Debian: nbdkit, or nbdkit-plugin-${a['plugin']}; RHEL: nbdkit-${a['plugin']}-plugin)${a['plugin'] === 'vddk' ? "; vddk also needs VMware's VDDK library (-io vddk-libdir=DIR)" : ''}`,
+      `install the package with nbdkit-${a['plugin']}-plugin (Debian: nbdkit, or ` +
+      `nbdkit-plugin-${a['plugin']}; RHEL: ` +
+      `nbdkit-${a['plugin']}-plugin)${a['plugin'] === 'vddk' ? "; vddk also needs VMware's VDDK library (-io vddk-libdir=DIR)" : ''}`,
   },
   'nbdkit-filter-missing': {
     severity: 'error',

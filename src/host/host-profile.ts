@@ -35,7 +35,8 @@ export async function hostProfile(env: NodeJS.ProcessEnv = process.env): Promise
   const paths = await discoverHost(env);
   if (paths.length === 0) {
     throw new InputError(
-      'no QEMU on this machine to inspect: check against a bundled profile with --profile NAME (`blockgate profiles` lists them)',
+      'no QEMU on this machine to inspect: check against a bundled profile with --profile NAME ' +
+        '(`blockgate profiles` lists them)',
     );
   }
   const file = join(cacheRoot(env), 'host', `${await cacheKey(paths, env)}.json`);

@@ -327,7 +327,9 @@ function backingFormatFinding(node: ChainNode, next: ChainNode | undefined, libv
       : next
         ? 'libvirt 6.0.0 (6.1 and later probe it and accept it)'
         : 'libvirt 6.0.0, and later versions if the backing file has a backing file of its own';
-  const message = `format of backing image '${backing}' of image '${libvirtPath}' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)`;
+  const message =
+    `format of backing image '${backing}' of image '${libvirtPath}' was not specified in the ` +
+    'image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)';
   return finding('backing-format-missing', 'warning', node.filename, {
     backing,
     image: libvirtPath,

@@ -27,7 +27,9 @@ export function planCommand(
     return { program, kind: 'tool', drives, ...(subcommand ? { subcommand } : {}) };
   }
   throw new InputError(
-    `unknown command '${program}' on profile ${profile.name}: it checks qemu-system-*, ${[...new Set([...profile.qemu.hypervisors, ...TOOLS])].join(', ')}; for another host's command line pass --profile NAME`,
+    `unknown command '${program}' on profile ${profile.name}: it checks qemu-system-*, ` +
+      `${[...new Set([...profile.qemu.hypervisors, ...TOOLS])].join(', ')}; for another host's ` +
+      'command line pass --profile NAME',
   );
 }
 

@@ -141,19 +141,23 @@ const SCENARIOS: [string, string[]][] = [
 ];
 
 for (const build of BUILDS) {
-  describe(`prediction vs real qemu-system: ${build.name} (${build.profile === 'inspect' ? 'inspected profile' : build.profile})`, () => {
-    let o: Oracle;
-    let profile: Profile;
-    let dir: string;
-    beforeAll(async () => {
-      o = oracle(build.name);
-      profile = build.profile === 'inspect' ? await inspected(o) : await loadProfile(build.profile);
-      dir = makeImages(o);
-    });
-    for (const [name, args] of [...matrix(), ...SCENARIOS]) {
-      it(name, async () => expectAgreement(await compare(o, profile, dir, args)));
-    }
-  });
+  describe(
+    `prediction vs real qemu-system: ${build.name} ` +
+      `(${build.profile === 'inspect' ? 'inspected profile' : build.profile})`,
+    () => {
+      let o: Oracle;
+      let profile: Profile;
+      let dir: string;
+      beforeAll(async () => {
+        o = oracle(build.name);
+        profile = build.profile === 'inspect' ? await inspected(o) : await loadProfile(build.profile);
+        dir = makeImages(o);
+      });
+      for (const [name, args] of [...matrix(), ...SCENARIOS]) {
+        it(name, async () => expectAgreement(await compare(o, profile, dir, args)));
+      }
+    },
+  );
 }
 
 for (const source of [

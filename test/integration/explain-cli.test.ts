@@ -50,7 +50,8 @@ describe('blockgate explain', () => {
     const github = run(['explain', '-p', 'rhel-9', '--log', file, '--format', 'github']);
     expect(github.stdout).toMatch(
       new RegExp(
-        `^::error title=Driver allowed read-only only \\(driver-read-only-only\\),file=${file.replaceAll('/', '\\/')},line=2::`,
+        '^::error title=Driver allowed read-only only ' +
+          `\\(driver-read-only-only\\),file=${file.replaceAll('/', '\\/')},line=2::`,
       ),
     );
   });
@@ -82,7 +83,8 @@ describe('blockgate explain', () => {
       'explain',
       '-p',
       'rhel-9',
-      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can only be used for read-only devices",
+      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can " +
+        'only be used for read-only devices',
     ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(
@@ -92,7 +94,8 @@ describe('blockgate explain', () => {
       '  fix: open it read-only: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off,readonly=on\n',
     );
     expect(r.stdout).toContain(
-      "  fix: convert it; rhel-9's qemu-img does not enforce the whitelist: qemu-img convert -f vmdk -O qcow2 t.vmdk t.qcow2\n",
+      "  fix: convert it; rhel-9's qemu-img does not enforce the whitelist: qemu-img convert -f " +
+        'vmdk -O qcow2 t.vmdk t.qcow2\n',
     );
     expect(r.stdout).toContain('  see: docs/findings/driver-read-only-only.md\n');
   });
@@ -104,7 +107,9 @@ describe('blockgate explain', () => {
     const fromFile = run(['explain', '-p', 'rhel-9', '--log', file]);
     expect(fromFile.status).toBe(0);
     expect(fromFile.stdout).toContain(
-      "line 2: qemu-system-x86_64: -blockdev driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk: Driver 'vmdk' can only be used for read-only devices\n",
+      'line 2: qemu-system-x86_64: -blockdev ' +
+        "driver=vmdk,node-name=a,file.driver=file,file.filename=t.vmdk: Driver 'vmdk' can only be " +
+        'used for read-only devices\n',
     );
     const json = run(['explain', '-p', 'rhel-9', '--json', '--log', '-'], log);
     expect(json.status).toBe(0);

@@ -242,25 +242,29 @@ describe('a benign overlay', () => {
 });
 
 describe('scan --json lines', () => {
-  it('from the real CLI, whose heads are read ahead on a second thread past 400 files, equal what image judges here', () => {
-    const names = readdirSync(dir).sort();
-    expect(names.length).toBeGreaterThan(400);
-    const r = spawnSync(resolve('bin/blockgate'), ['scan', '--profile', 'debian-12', '--json', '.'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    });
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => l['path'])).toEqual(names);
-    // The deep chain's links are judged in the test below; here its head (deep0000) stands for them.
-    for (const line of lines.filter((l) => !/^deep0*[1-9]/.test(String(l['path'])))) {
-      const name = String(line['path']);
-      expect(line, name).toEqual(JSON.parse(JSON.stringify(imageRecord(judge(name)))));
-    }
-  });
+  it(
+    'from the real CLI, whose heads are read ahead on a second thread past 400 files, equal ' +
+      'what image judges here',
+    () => {
+      const names = readdirSync(dir).sort();
+      expect(names.length).toBeGreaterThan(400);
+      const r = spawnSync(resolve('bin/blockgate'), ['scan', '--profile', 'debian-12', '--json', '.'], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l['path'])).toEqual(names);
+      // The deep chain's links are judged in the test below; here its head (deep0000) stands for them.
+      for (const line of lines.filter((l) => !/^deep0*[1-9]/.test(String(l['path'])))) {
+        const name = String(line['path']);
+        expect(line, name).toEqual(JSON.parse(JSON.stringify(imageRecord(judge(name)))));
+      }
+    },
+  );
 
   it('are JSON.stringify of the image --json record, for every image of the corpus', () => {
     for (const name of readdirSync(dir).filter((n) => !/^deep0*[1-9]/.test(n))) {

@@ -67,22 +67,28 @@ describe('virsh dumpxml GUEST | blockgate check --domain -', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
-      `qemu-system-x86_64: -blockdev {"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: Driver 'vpc' can only be used for read-only devices`,
+      'qemu-system-x86_64: -blockdev ' +
+        '{"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: ' +
+        "Driver 'vpc' can only be used for read-only devices",
     );
     expect(r.stdout).toContain('verdict: FAILS on rhel-9');
   });
 
-  it("--json on this machine (no --profile): <emulator> and libvirtd are inspected, and Debian's QEMU opens vpc read-write", () => {
-    const xml = readFileSync(join(FIXTURES, 'vpc-read-write.xml'), 'utf8').replaceAll('/srv/blockgate-images', dir);
-    const r = spawnSync(BIN, ['check', '--json', '--domain', '-'], { input: dumpxml(xml), encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout);
-    expect(out.tool).toBe('libvirt');
-    expect(out.verdict).toBe('opens');
-    expect(out.steps[0].summary).toBe("libvirt 9.0.0 prepares 1 disk of domain 'vpc-read-write' as -blockdev");
-    expect(out.steps[1].qemu.program).toBe('qemu-system-x86_64');
-  });
+  it(
+    '--json on this machine (no --profile): <emulator> and libvirtd are inspected, and ' +
+      "Debian's QEMU opens vpc read-write",
+    () => {
+      const xml = readFileSync(join(FIXTURES, 'vpc-read-write.xml'), 'utf8').replaceAll('/srv/blockgate-images', dir);
+      const r = spawnSync(BIN, ['check', '--json', '--domain', '-'], { input: dumpxml(xml), encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.tool).toBe('libvirt');
+      expect(out.verdict).toBe('opens');
+      expect(out.steps[0].summary).toBe("libvirt 9.0.0 prepares 1 disk of domain 'vpc-read-write' as -blockdev");
+      expect(out.steps[1].qemu.program).toBe('qemu-system-x86_64');
+    },
+  );
 
   it('bad XML is one line on stderr and exit 2', () => {
     const r = spawnSync(BIN, ['check', '--profile', 'rhel-9', '--domain', '-'], {

@@ -230,7 +230,9 @@ describe('QEMU refusals reach the user through libvirt', () => {
     const rw = domainXml('vpc-read-write', emulator);
     const predicted = predict(rw, rhel9);
     expect(predicted.qemuMessages).toEqual([
-      `qemu-system-x86_64: -blockdev {"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: Driver 'vpc' can only be used for read-only devices`,
+      'qemu-system-x86_64: -blockdev ' +
+        '{"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: ' +
+        "Driver 'vpc' can only be used for read-only devices",
     ]);
     const real = realLibvirt(rw);
     expect(real.created).toBe(false);

@@ -97,22 +97,25 @@ describe('rhel7 (rw qcow2,raw,file,host_device,blkdebug,nbd,iscsi,gluster,rbd; r
 });
 
 describe('stock Debian (no whitelist)', () => {
-  test('everything built (built in or in an installed module) is allowed both ways; only blkio is missing', async () => {
-    const debian = await profile('policies/debian-12.yaml');
-    const built = [...debian.qemu.drivers.builtin, ...debian.qemu.modules.flatMap((m) => m.drivers), 'iser'];
-    const report = await probe('debian');
-    for (const driver of PROBE_DRIVERS) {
-      const r = report.results[driver];
-      const expected = built.includes(driver) ? 'allowed' : 'unavailable';
-      expect([driver, r?.rw, r?.ro]).toEqual([driver, expected, expected]);
-    }
-    expect(
-      Object.entries(report.results)
-        .filter(([, r]) => r.rw === 'unavailable')
-        .map(([d]) => d),
-    ).toEqual(['io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa']);
-    expect(diffProbe(report, debian)).toEqual([]);
-  });
+  test(
+    'everything built (built in or in an installed module) is allowed both ways; only blkio is ' + 'missing',
+    async () => {
+      const debian = await profile('policies/debian-12.yaml');
+      const built = [...debian.qemu.drivers.builtin, ...debian.qemu.modules.flatMap((m) => m.drivers), 'iser'];
+      const report = await probe('debian');
+      for (const driver of PROBE_DRIVERS) {
+        const r = report.results[driver];
+        const expected = built.includes(driver) ? 'allowed' : 'unavailable';
+        expect([driver, r?.rw, r?.ro]).toEqual([driver, expected, expected]);
+      }
+      expect(
+        Object.entries(report.results)
+          .filter(([, r]) => r.rw === 'unavailable')
+          .map(([d]) => d),
+      ).toEqual(['io_uring', 'nvme-io_uring', 'virtio-blk-vfio-pci', 'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa']);
+      expect(diffProbe(report, debian)).toEqual([]);
+    },
+  );
 
   test('iser, absent from QAPI BlockdevDriver, is reached through drive_add -n', async () => {
     expect((await probe('debian')).results.iser?.rwDetail).toMatch(/^iSCSI: Failed to connect to LUN/);
@@ -129,19 +132,22 @@ describe('stock Debian (no whitelist)', () => {
     expect(report.results.ssh?.rw).toBe('allowed');
   });
 
-  test('with block-ssh.so really missing (scripts/with-missing-module.sh), ssh is unavailable and curl still loads', async () => {
-    const o = oracle('debian');
-    const wrapper = join(work, 'qemu-without-ssh');
-    const script = resolve('scripts/with-missing-module.sh');
-    await writeFile(wrapper, `#!/bin/sh\nexec '${script}' '${o.manifest.modulesWithoutSsh}' -- '${o.qemu}' "$@"\n`);
-    await chmod(wrapper, 0o755);
-    const report = await timed({ qemu: wrapper, qemuImg: o.qemuImg, drivers: ['ssh', 'https', 'qcow2'] });
-    expect(report.results).toMatchObject({
-      ssh: { rw: 'unavailable', ro: 'unavailable', rwDetail: "Unknown driver 'ssh'" },
-      https: { rw: 'allowed', ro: 'allowed' },
-      qcow2: { rw: 'allowed', ro: 'allowed', rwDetail: 'opened' },
-    });
-  });
+  test(
+    'with block-ssh.so really missing (scripts/with-missing-module.sh), ssh is unavailable and ' + 'curl still loads',
+    async () => {
+      const o = oracle('debian');
+      const wrapper = join(work, 'qemu-without-ssh');
+      const script = resolve('scripts/with-missing-module.sh');
+      await writeFile(wrapper, `#!/bin/sh\nexec '${script}' '${o.manifest.modulesWithoutSsh}' -- '${o.qemu}' "$@"\n`);
+      await chmod(wrapper, 0o755);
+      const report = await timed({ qemu: wrapper, qemuImg: o.qemuImg, drivers: ['ssh', 'https', 'qcow2'] });
+      expect(report.results).toMatchObject({
+        ssh: { rw: 'unavailable', ro: 'unavailable', rwDetail: "Unknown driver 'ssh'" },
+        https: { rw: 'allowed', ro: 'allowed' },
+        qcow2: { rw: 'allowed', ro: 'allowed', rwDetail: 'opened' },
+      });
+    },
+  );
 });
 
 describe('runProbe', () => {

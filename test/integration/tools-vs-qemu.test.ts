@@ -66,41 +66,45 @@ function binary(o: Oracle, program: string): string {
 }
 
 for (const build of BUILDS) {
-  describe(`prediction vs real tools: ${build.name} (${build.profile === 'inspect' ? 'inspected profile' : build.profile})`, () => {
-    let o: Oracle;
-    let profile: Profile;
-    beforeAll(async () => {
-      o = oracle(build.name);
-      profile =
-        build.profile === 'inspect'
-          ? (
-              await inspectBinaries({
-                qemu: [o.qemu],
-                qemuImg: o.qemuImg,
-                ...(o.moduleDir ? { moduleDir: o.moduleDir } : {}),
-                env: o.env,
-              })
-            ).profile
-          : await loadProfile(build.profile);
-    });
-    for (const text of CASES) {
-      const enforcingOnly = text.startsWith('enforcing: ');
-      if (enforcingOnly && build.name !== 'rhel9-tools') continue;
-      // With the whitelist in the tools too, no listing shows a built but refused driver; inspect cannot tell
-      // 'not whitelisted' from 'not built' for those (qcow here), and the probe is what settles it.
-      if (build.profile === 'inspect' && /qcow\b/.test(text)) continue;
-      const command = text.replace(/^enforcing: /, '');
-      it(command, () => {
-        const cwd = makeImages(o);
-        const [program = '', ...args] = command.split(' ');
-        const predicted = evaluate(planCommand([program, ...args], profile, factsReader(cwd)), profile);
-        const real = spawnSync(binary(o, program), args, { cwd, env: o.env, encoding: 'utf8', timeout: 30_000 });
-        const lines = real.stderr.split('\n').filter((l) => l !== '');
-        expect(predicted.messages).toEqual(lines);
-        expect(predicted.verdict === 'fails', `exit ${real.status}`).toBe(real.status !== 0);
+  describe(
+    `prediction vs real tools: ${build.name} ` +
+      `(${build.profile === 'inspect' ? 'inspected profile' : build.profile})`,
+    () => {
+      let o: Oracle;
+      let profile: Profile;
+      beforeAll(async () => {
+        o = oracle(build.name);
+        profile =
+          build.profile === 'inspect'
+            ? (
+                await inspectBinaries({
+                  qemu: [o.qemu],
+                  qemuImg: o.qemuImg,
+                  ...(o.moduleDir ? { moduleDir: o.moduleDir } : {}),
+                  env: o.env,
+                })
+              ).profile
+            : await loadProfile(build.profile);
       });
-    }
-  });
+      for (const text of CASES) {
+        const enforcingOnly = text.startsWith('enforcing: ');
+        if (enforcingOnly && build.name !== 'rhel9-tools') continue;
+        // With the whitelist in the tools too, no listing shows a built but refused driver; inspect cannot tell
+        // 'not whitelisted' from 'not built' for those (qcow here), and the probe is what settles it.
+        if (build.profile === 'inspect' && /qcow\b/.test(text)) continue;
+        const command = text.replace(/^enforcing: /, '');
+        it(command, () => {
+          const cwd = makeImages(o);
+          const [program = '', ...args] = command.split(' ');
+          const predicted = evaluate(planCommand([program, ...args], profile, factsReader(cwd)), profile);
+          const real = spawnSync(binary(o, program), args, { cwd, env: o.env, encoding: 'utf8', timeout: 30_000 });
+          const lines = real.stderr.split('\n').filter((l) => l !== '');
+          expect(predicted.messages).toEqual(lines);
+          expect(predicted.verdict === 'fails', `exit ${real.status}`).toBe(real.status !== 0);
+        });
+      }
+    },
+  );
 }
 
 describe('servers: qemu-nbd and qemu-storage-daemon keep running once the image is open', () => {

@@ -59,7 +59,8 @@ describe('stock Debian QEMU 7.2', () => {
     expect(r).toEqual({
       exitCode: 1,
       stderr:
-        "qemu-system-x86_64: -drive file=nosuch.qcow2,format=qcow2,if=none: Could not open 'nosuch.qcow2': No such file or directory\n",
+        'qemu-system-x86_64: -drive file=nosuch.qcow2,format=qcow2,if=none: Could not open ' +
+        "'nosuch.qcow2': No such file or directory\n",
       started: false,
       nodes: [],
       blocks: [],
@@ -105,7 +106,9 @@ describe('rhel9 whitelist build (rw qcow2,raw,…; ro vdi,vmdk,vhdx,vpc,https)',
       exitCode: 1,
       started: false,
       stderr:
-        "qemu-system-x86_64: -blockdev driver=vdi,node-name=a,file.driver=file,file.filename=t.vdi: Driver 'vdi' can only be used for read-only devices\n",
+        'qemu-system-x86_64: -blockdev ' +
+        "driver=vdi,node-name=a,file.driver=file,file.filename=t.vdi: Driver 'vdi' can only be " +
+        'used for read-only devices\n',
     });
   });
 

@@ -35,7 +35,8 @@ async function conversionPrerequisites(): Promise<void> {
   const built = existsSync(`${GUEST}.recipe`) ? readFileSync(`${GUEST}.recipe`, 'utf8').trim() : undefined;
   if (!existsSync(GUEST) || built !== recipe) {
     throw new Error(
-      `${GUEST} is missing or not of recipe ${recipe}: run scripts/setup/30-v2v-guest.sh (bash scripts/test-setup.sh does)`,
+      `${GUEST} is missing or not of recipe ${recipe}: run scripts/setup/30-v2v-guest.sh (bash ` +
+        'scripts/test-setup.sh does)',
     );
   }
   // virt-v2v 2.2 copies with nbdcopy (libnbd-bin), which Debian's virt-v2v package does not pull in.

@@ -10,7 +10,8 @@ const qcow2 = image('t.qcow2', 'qcow2');
 describe('seed case: RHEL 7 qemu-kvm 1.5.3', () => {
   it('refuses a probed vpc read-write', () =>
     expectOpen('rhel-7', 'qemu-kvm -drive file=test.vpc', [vpc]).toFail(
-      "qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only be used for read-only devices",
+      "qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only " +
+        'be used for read-only devices',
     ));
   it('refuses qcow version 1', () =>
     expectOpen('rhel-7', 'qemu-kvm -drive file=test.qcow', [qcow1]).toFail(
@@ -38,7 +39,8 @@ describe('auto-read-only (RHEL 9, QEMU ≥ 3.1)', () => {
     expectOpen('rhel-9', 'qemu-kvm -blockdev driver=vdi,node-name=a,file.driver=file,file.filename=t.vdi', [
       vdi,
     ]).toFail(
-      "qemu-kvm: -blockdev driver=vdi,node-name=a,file.driver=file,file.filename=t.vdi: Driver 'vdi' can only be used for read-only devices",
+      'qemu-kvm: -blockdev driver=vdi,node-name=a,file.driver=file,file.filename=t.vdi: Driver ' +
+        "'vdi' can only be used for read-only devices",
     ));
   it('-blockdev with auto-read-only=on falls back', () =>
     expectOpen(
@@ -52,7 +54,9 @@ describe('auto-read-only (RHEL 9, QEMU ≥ 3.1)', () => {
       'qemu-kvm -blockdev {"driver":"vdi","node-name":"a","file":{"driver":"file","filename":"t.vdi"}}',
       [vdi],
     ).toFail(
-      'qemu-kvm: -blockdev {"driver":"vdi","node-name":"a","file":{"driver":"file","filename":"t.vdi"}}: Driver \'vdi\' can only be used for read-only devices',
+      'qemu-kvm: -blockdev ' +
+        '{"driver":"vdi","node-name":"a","file":{"driver":"file","filename":"t.vdi"}}: Driver ' +
+        "'vdi' can only be used for read-only devices",
     ));
   it('virtio-blk accepts the read-only node silently', () =>
     expectOpen('rhel-9', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=none,id=d0 -device virtio-blk-pci,drive=d0', [
@@ -98,7 +102,8 @@ describe('devices and read-only nodes (observed on Debian 7.2)', () => {
 describe('drivers, modules, protocols', () => {
   it('https needs read-only under -blockdev', () =>
     expectOpen('rhel-9', 'qemu-kvm -blockdev driver=https,node-name=b,url=https://127.0.0.1:1/x').toFail(
-      "qemu-kvm: -blockdev driver=https,node-name=b,url=https://127.0.0.1:1/x: Driver 'https' can only be used for read-only devices",
+      "qemu-kvm: -blockdev driver=https,node-name=b,url=https://127.0.0.1:1/x: Driver 'https' " +
+        'can only be used for read-only devices',
     ));
   it('https read-only passes the whitelist', () =>
     expectOpen(
@@ -146,13 +151,15 @@ describe('backing chains and json:', () => {
       overlay('json:{"driver":"vmdk","read-only":false,"file":{"driver":"file","filename":"t.vmdk"}}'),
       vmdk,
     ]).toFail(
-      "qemu-kvm: -drive file=t.qcow2,format=qcow2,if=none: Could not open backing file: Driver 'vmdk' can only be used for read-only devices",
+      'qemu-kvm: -drive file=t.qcow2,format=qcow2,if=none: Could not open backing file: Driver ' +
+        "'vmdk' can only be used for read-only devices",
     ));
   it('snapshot=on puts the image read-only under a temporary qcow2', () =>
     expectOpen('rhel-9', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=none,snapshot=on', [vmdk]).toOpen());
   it('a missing file is reported as QEMU reports it', () =>
     expectOpen('rhel-9', 'qemu-kvm -drive file=nosuch.qcow2,format=qcow2,if=none').toFail(
-      "qemu-kvm: -drive file=nosuch.qcow2,format=qcow2,if=none: Could not open 'nosuch.qcow2': No such file or directory",
+      "qemu-kvm: -drive file=nosuch.qcow2,format=qcow2,if=none: Could not open 'nosuch.qcow2': " +
+        'No such file or directory',
     ));
 });
 
@@ -170,7 +177,8 @@ describe('by QEMU version (docs/research/qemu-messages-by-version.md)', () => {
   const vmdkFile = image('t.vmdk', 'vmdk');
   it('1.5.3 has no auto-read-only: a ro-listed driver on virtio fails', () =>
     expectOpen('rhel-7', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=virtio', [vmdkFile]).toFail(
-      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=virtio: could not open disk image t.vmdk: Driver 'vmdk' can only be used for read-only devices",
+      'qemu-kvm: -drive file=t.vmdk,format=vmdk,if=virtio: could not open disk image t.vmdk: ' +
+        "Driver 'vmdk' can only be used for read-only devices",
     ));
   it('qemu-kvm-rhev 2.12.0-24+ backported the fallback: it opens read-only', () =>
     expectOpen('rhel-7-rhev', 'qemu-kvm -drive file=t.vmdk,format=vmdk,if=virtio', [vmdkFile]).toOpenReadOnly());
@@ -207,7 +215,8 @@ describe('files QEMU cannot read', () => {
     const locked = { filename: 'locked.qcow2', exists: true, kind: 'file' as const, error: 'Permission denied' };
     const run = expectOpen('debian-12', 'qemu-system-x86_64 -drive file=locked.qcow2,format=qcow2,if=none', [locked]);
     run.toFail(
-      "qemu-system-x86_64: -drive file=locked.qcow2,format=qcow2,if=none: Could not open 'locked.qcow2': Permission denied",
+      'qemu-system-x86_64: -drive file=locked.qcow2,format=qcow2,if=none: Could not open ' +
+        "'locked.qcow2': Permission denied",
     );
     run.toFind('file-unreadable');
   });

@@ -28,7 +28,8 @@ describe('QEMU texts across versions', () => {
     ],
     // 1.7 - 2.2 and RHEL 7's 1.5.3: the "could not open disk image" wrapper (the README's seed)
     [
-      "qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only be used for read-only devices",
+      "qemu-kvm: -drive file=test.vpc: could not open disk image test.vpc: Driver 'vpc' can only " +
+        'be used for read-only devices',
       'rhel-7',
       'driver-read-only-only',
       { driver: 'vpc', image: 'test.vpc', location: '-drive file=test.vpc' },
@@ -127,7 +128,8 @@ describe('QEMU texts across versions', () => {
       { filename: 'nosuch.img', image: 'nosuch.img' },
     ],
     [
-      "qemu-system-x86_64: -drive file=ov.qcow2,if=none: Could not open backing file: Could not open 'missing.qcow2': No such file or directory",
+      'qemu-system-x86_64: -drive file=ov.qcow2,if=none: Could not open backing file: Could not ' +
+        "open 'missing.qcow2': No such file or directory",
       'debian-12',
       'file-not-found',
       { filename: 'missing.qcow2', backing: 'true' },
@@ -172,7 +174,8 @@ describe('QEMU texts across versions', () => {
       { filename: 'disk.img' },
     ],
     [
-      "qemu-system-x86_64: -blockdev driver=qcow2,node-name=a,file=nosuch: Cannot find device='nosuch' nor node-name='nosuch'",
+      'qemu-system-x86_64: -blockdev driver=qcow2,node-name=a,file=nosuch: Cannot find ' +
+        "device='nosuch' nor node-name='nosuch'",
       'debian-12',
       'node-not-found',
       { name: 'nosuch' },
@@ -207,7 +210,10 @@ describe('QEMU texts across versions', () => {
 
   it('names the program, and the program that passed the message on', () => {
     const e = one(
-      "error: internal error: process exited while connecting to monitor: 2021-04-30T19:42:48.604994Z qemu-system-x86_64: -drive file=/v/crc.qcow2,format=qcow2,if=none,id=drive-virtio-disk0: Could not open backing file: Could not open '/v/base.qcow2': Permission denied",
+      'error: internal error: process exited while connecting to monitor: ' +
+        '2021-04-30T19:42:48.604994Z qemu-system-x86_64: -drive ' +
+        'file=/v/crc.qcow2,format=qcow2,if=none,id=drive-virtio-disk0: Could not open backing ' +
+        "file: Could not open '/v/base.qcow2': Permission denied",
       'debian-12',
     );
     expect(e).toMatchObject({
@@ -217,14 +223,16 @@ describe('QEMU texts across versions', () => {
       args: { via: 'libvirt', backing: 'true', filename: '/v/base.qcow2' },
     });
     expect(e.text).toBe(
-      "qemu-system-x86_64: -drive file=/v/crc.qcow2,format=qcow2,if=none,id=drive-virtio-disk0: Could not open backing file: Could not open '/v/base.qcow2': Permission denied",
+      'qemu-system-x86_64: -drive file=/v/crc.qcow2,format=qcow2,if=none,id=drive-virtio-disk0: ' +
+        "Could not open backing file: Could not open '/v/base.qcow2': Permission denied",
     );
   });
 
   it("folds Debian 10's module hint and the error it lost into one message", () => {
     const e = one(
       [
-        'qemu-system-x86_64: -drive file=https://127.0.0.1/x.img,if=none: Unable to load module curl. Perhaps you want to install qemu-block-extra or qemu-block-supplemental package?',
+        'qemu-system-x86_64: -drive file=https://127.0.0.1/x.img,if=none: Unable to load module ' +
+          'curl. Perhaps you want to install qemu-block-extra or qemu-block-supplemental package?',
         'qemu-system-x86_64: -drive file=https://127.0.0.1/x.img,if=none: Must specify either driver or file',
       ].join('\n'),
       'debian-12',
@@ -254,7 +262,9 @@ describe('QEMU texts across versions', () => {
 describe('the layers above QEMU', () => {
   it('libvirt: backing format not recorded', () => {
     const e = one(
-      "error: Requested operation is not valid: format of backing image '/data/base.qcow2' of image '/data/top.qcow2' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)",
+      "error: Requested operation is not valid: format of backing image '/data/base.qcow2' of " +
+        "image '/data/top.qcow2' was not specified in the image metadata (See " +
+        'https://libvirt.org/kbase/backing_chains.html for troubleshooting)',
     );
     expect(e).toMatchObject({
       code: 'libvirt-backing-format-missing',
@@ -268,7 +278,8 @@ describe('the layers above QEMU', () => {
   it('libvirt: storage file missing', () => {
     expect(
       one(
-        "error: Cannot access storage file '/var/lib/libvirt/images/x.qcow2' (as uid:107, gid:107): No such file or directory",
+        "error: Cannot access storage file '/var/lib/libvirt/images/x.qcow2' (as uid:107, " +
+          'gid:107): No such file or directory',
       ),
     ).toMatchObject({
       code: 'libvirt-storage-missing',
@@ -305,12 +316,15 @@ describe('the layers above QEMU', () => {
     });
     expect(
       one(
-        'virt-v2v: error: because of libvirt bug https://bugzilla.redhat.com/1140166 you must set this environment variable:',
+        'virt-v2v: error: because of libvirt bug https://bugzilla.redhat.com/1140166 you must set ' +
+          'this environment variable:',
       ),
     ).toMatchObject({ code: 'v2v-direct-backend-required', layer: 'virt-v2v' });
     expect(
       one(
-        "nbdkit: error: cannot open plugin 'vddk': /usr/lib64/nbdkit/plugins/nbdkit-vddk-plugin.so: cannot open shared object file: No such file or directory",
+        "nbdkit: error: cannot open plugin 'vddk': " +
+          '/usr/lib64/nbdkit/plugins/nbdkit-vddk-plugin.so: cannot open shared object file: No such ' +
+          'file or directory',
       ),
     ).toMatchObject({ code: 'nbdkit-plugin-missing', layer: 'nbdkit', args: { plugin: 'vddk' } });
     expect(one('virt-v2v: error: access: No such file or directory: /nonexistent')).toMatchObject({
@@ -328,7 +342,8 @@ describe('the layers above QEMU', () => {
 describe('fixes made specific by the profile', () => {
   it("rhel-9, vmdk read-write: read-only works, and rhel-9's qemu-img converts it", () => {
     const e = one(
-      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can only be used for read-only devices",
+      "qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off: Driver 'vmdk' can " +
+        'only be used for read-only devices',
     );
     expect(e.notes).toEqual(["on rhel-9 'vmdk' is on the read-only whitelist only"]);
     expect(e.fixes[0]).toBe('open it read-only: -drive file=t.vmdk,format=vmdk,if=none,auto-read-only=off,readonly=on');
@@ -382,10 +397,12 @@ describe('logs', () => {
     const log = [
       '[   0.0] Setting up the source: -i disk /tmp/t.vmdk',
       "WARNING: Image format was not specified for 'disk.img' and probing guessed raw.",
-      '         Automatically detecting the format is dangerous for raw images, write operations on block 0 will be restricted.',
+      '         Automatically detecting the format is dangerous for raw images, write operations ' +
+        'on block 0 will be restricted.',
       "         Specify the 'raw' format explicitly to remove the restrictions.",
       'libguestfs: trace: launch',
-      "2024-01-01T00:00:00.000000Z qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none: Driver 'vmdk' can only be used for read-only devices",
+      '2024-01-01T00:00:00.000000Z qemu-kvm: -drive file=t.vmdk,format=vmdk,if=none: Driver ' +
+        "'vmdk' can only be used for read-only devices",
       'unrelated line',
       'libguestfs: error: unknown protocol ‘ssh’',
     ].join('\n');

@@ -31,7 +31,9 @@ describe('a header the format driver refuses', () => {
       'qemu-system-x86_64 -blockdev driver=vhdx,node-name=d0,file.driver=file,file.filename=bad.vhdx',
       [badVhdx],
     ).toFail(
-      "qemu-system-x86_64: -blockdev driver=vhdx,node-name=d0,file.driver=file,file.filename=bad.vhdx: Could not open 'bad.vhdx': Invalid argument",
+      'qemu-system-x86_64: -blockdev ' +
+        'driver=vhdx,node-name=d0,file.driver=file,file.filename=bad.vhdx: Could not open ' +
+        "'bad.vhdx': Invalid argument",
     ));
 
   it('each tool words it its own way', () => {
@@ -51,14 +53,16 @@ describe('a header the format driver refuses', () => {
       image('top.qcow2', 'qcow2', { backingFile: 'bad.qcow2', backingFormat: 'qcow2' }),
       badQcow2,
     ]).toFail(
-      'qemu-system-x86_64: -drive file=top.qcow2,format=qcow2,if=none: Could not open backing file: Unsupported qcow2 version 4',
+      'qemu-system-x86_64: -drive file=top.qcow2,format=qcow2,if=none: Could not open backing ' +
+        'file: Unsupported qcow2 version 4',
     ));
 
   it('the whitelist is checked before the header is read', () =>
     expectOpen('rhel-9', 'qemu-kvm -blockdev driver=vpc,node-name=d0,file.driver=file,file.filename=bad.vpc', [
       image('bad.vpc', 'vpc', { refusal: 'Incorrect header checksum' }),
     ]).toFail(
-      "qemu-kvm: -blockdev driver=vpc,node-name=d0,file.driver=file,file.filename=bad.vpc: Driver 'vpc' can only be used for read-only devices",
+      'qemu-kvm: -blockdev driver=vpc,node-name=d0,file.driver=file,file.filename=bad.vpc: ' +
+        "Driver 'vpc' can only be used for read-only devices",
     ));
 
   it('notes alone do not stop the open', () =>

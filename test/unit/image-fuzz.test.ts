@@ -55,7 +55,8 @@ class Image {
 
 const DESCRIPTOR =
   '# Disk DescriptorFile\nversion=1\nCID=12345678\nparentCID=ffffffff\nparentFileNameHint="base.vmdk"\n' +
-  'createType="twoGbMaxExtentFlat"\n\n# Extent description\nRW 2048 FLAT "a-f001.vmdk" 0\nRDONLY 2048 SPARSE "b.vmdk"\n';
+  ('createType="twoGbMaxExtentFlat"\n\n# Extent description\nRW 2048 FLAT "a-f001.vmdk" ' +
+    '0\nRDONLY 2048 SPARSE "b.vmdk"\n');
 
 /** The first VHDX header at 64 KiB: "head", version 1 and its CRC-32C, which QEMU checks before the region table. */
 function withVhdxHeader(img: Image): Image {

@@ -7,7 +7,10 @@ const words = (s: string): string[] => s.split(' ');
 
 const RHEL9_RW = words('blkdebug compress copy-on-read file host_device luks nbd null-co nvme qcow2 raw throttle');
 const DEBIAN_ALL = words(
-  'blkdebug blklogwrites blkreplay blkverify bochs cloop compress copy-before-write copy-on-read dmg file ftp ftps gluster host_cdrom host_device http https iscsi iser luks nbd nfs null-aio null-co nvme parallels preallocate qcow qcow2 qed quorum raw rbd replication snapshot-access ssh throttle vdi vhdx vmdk vpc vvfat',
+  'blkdebug blklogwrites blkreplay blkverify bochs cloop compress copy-before-write ' +
+    'copy-on-read dmg file ftp ftps gluster host_cdrom host_device http https iscsi iser luks ' +
+    'nbd nfs null-aio null-co nvme parallels preallocate qcow qcow2 qed quorum raw rbd ' +
+    'replication snapshot-access ssh throttle vdi vhdx vmdk vpc vvfat',
 );
 
 describe('parseVersion', () => {
@@ -47,7 +50,8 @@ describe('parseFormatHelp', () => {
       readWrite: { formats: RHEL9_RW, line: 1 },
       readOnly: {
         formats: words(
-          'blkdebug compress copy-on-read file host_device https luks nbd null-co nvme qcow2 raw throttle vdi vhdx vmdk vpc',
+          'blkdebug compress copy-on-read file host_device https luks nbd null-co nvme qcow2 raw ' +
+            'throttle vdi vhdx vmdk vpc',
         ),
         line: 2,
       },

@@ -174,7 +174,8 @@ describe('buildProfile: version and names', () => {
     });
     expect(profile.description).toContain('/o/debian/bin/qemu-system-x86_64');
     expect(profile.qemu.source).toBe(
-      '`/o/debian/bin/qemu-system-x86_64 --version` line 1: QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)',
+      '`/o/debian/bin/qemu-system-x86_64 --version` line 1: QEMU emulator version 7.2.22 (Debian ' +
+        '1:7.2+dfsg-7+deb12u18+b3)',
     );
   });
 

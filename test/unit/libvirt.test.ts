@@ -67,7 +67,9 @@ describe('libvirt rules by version', () => {
     const j = judge(fixture('backing-format-missing'), profile('debian-12'));
     expect(j.result.verdict).toBe('fails');
     expect(j.libvirtMessage).toBe(
-      `Requested operation is not valid: format of backing image 'overlay.qcow2' of image '${D}/unrecorded-chain.qcow2' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)`,
+      "Requested operation is not valid: format of backing image 'overlay.qcow2' of image " +
+        `'${D}/unrecorded-chain.qcow2' was not specified in the image metadata (See ` +
+        'https://libvirt.org/kbase/backing_chains.html for troubleshooting)',
     );
     expect(j.qemu).toBeUndefined();
   });
@@ -121,24 +123,33 @@ describe('libvirt rules by version', () => {
   it('vpc read-write fails in QEMU on rhel-9, read-only opens', () => {
     const rw = judge(fixture('vpc-read-write'), profile('rhel-9'));
     expect(rw.qemu?.messages).toEqual([
-      'qemu-system-x86_64: -blockdev {"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: Driver \'vpc\' can only be used for read-only devices',
+      'qemu-system-x86_64: -blockdev ' +
+        '{"node-name":"libvirt-1-format","read-only":false,"driver":"vpc","file":"libvirt-1-storage"}: ' +
+        "Driver 'vpc' can only be used for read-only devices",
     ]);
     expect(judge(fixture('vpc-read-only'), profile('rhel-9')).result.verdict).toBe('opens');
   });
 
-  it('network disks become the storage nodes libvirt 9.0 writes, numbered from the last disk (hdc sorts after the virtio disks)', () => {
-    const j = judge(fixture('network-disks'), profile('debian-12'));
-    const locations = j.qemu?.plan.drives.map((d) => d.location) ?? [];
-    expect(locations).toContain(
-      '-blockdev {"driver":"nbd","server":{"type":"inet","host":"nbd.example.com","port":"10809"},"export":"export","node-name":"libvirt-6-storage","auto-read-only":true,"discard":"unmap"}',
-    );
-    expect(locations).toContain(
-      '-blockdev {"driver":"https","url":"https://www.example.com:443/images/boot.iso","node-name":"libvirt-1-storage","auto-read-only":true,"discard":"unmap"}',
-    );
-    expect(locations).toContain(
-      '-blockdev {"driver":"nfs","server":{"host":"nfs.example.com","type":"inet"},"path":"/export/a.img","node-name":"libvirt-2-storage","auto-read-only":true,"discard":"unmap"}',
-    );
-  });
+  it(
+    'network disks become the storage nodes libvirt 9.0 writes, numbered from the last disk ' +
+      '(hdc sorts after the virtio disks)',
+    () => {
+      const j = judge(fixture('network-disks'), profile('debian-12'));
+      const locations = j.qemu?.plan.drives.map((d) => d.location) ?? [];
+      expect(locations).toContain(
+        '-blockdev ' +
+          '{"driver":"nbd","server":{"type":"inet","host":"nbd.example.com","port":"10809"},"export":"export","node-name":"libvirt-6-storage","auto-read-only":true,"discard":"unmap"}',
+      );
+      expect(locations).toContain(
+        '-blockdev ' +
+          '{"driver":"https","url":"https://www.example.com:443/images/boot.iso","node-name":"libvirt-1-storage","auto-read-only":true,"discard":"unmap"}',
+      );
+      expect(locations).toContain(
+        '-blockdev ' +
+          '{"driver":"nfs","server":{"host":"nfs.example.com","type":"inet"},"path":"/export/a.img","node-name":"libvirt-2-storage","auto-read-only":true,"discard":"unmap"}',
+      );
+    },
+  );
 
   it("a protocol the profile's libvirt does not know is an XML error", () => {
     const xml = fixture('network-disks').replace("protocol='nfs'", "protocol='vitastor'");

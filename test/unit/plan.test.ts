@@ -187,7 +187,8 @@ describe('header names after the CVE-2024-4467 fix (QEMU 7.2.13+)', () => {
     expectOpen('debian-12', 'qemu-system-x86_64 -drive file=t.qcow2,format=qcow2,if=none', [
       image('t.qcow2', 'qcow2', { dataFile: 'json:{"driver":"nbd"}' }),
     ]).toFail(
-      `qemu-system-x86_64: -drive file=t.qcow2,format=qcow2,if=none: Could not open 'json:{"driver":"nbd"}': No such file or directory`,
+      'qemu-system-x86_64: -drive file=t.qcow2,format=qcow2,if=none: Could not open ' +
+        '\'json:{"driver":"nbd"}\': No such file or directory',
     ));
   it('before the fix (7.2.0 on RHEL 9.2) it is parsed', () =>
     expect(

@@ -141,7 +141,8 @@ describe('backing-format-missing', () => {
         'message'
       ],
     ).toBe(
-      "format of backing image 'base.qcow2' of image '/images/top.qcow2' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)",
+      "format of backing image 'base.qcow2' of image '/images/top.qcow2' was not specified in " +
+        'the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)',
     ));
   it('libvirt 6.1+ accepts a probed backing file that has no backing file of its own', () =>
     expect(

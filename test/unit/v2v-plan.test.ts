@@ -52,16 +52,20 @@ describe('virt-v2v eras', () => {
 });
 
 describe('rhel-7: VMware over https and Xen over ssh work although libguestfs lacks those protocols', () => {
-  it('vpx://: the https disk is the read-only backing of a local qcow2 overlay, and https is read-only whitelisted', () => {
-    const r = v2v(profile('rhel-7'), VPX);
-    expect(r.verdict).toBe('opens');
-    expect(ids(r)).toEqual(['virt-v2v', 'overlay sda', 'appliance', 'copy sda', 'converted guest']);
-    expect(nodes(r, 'appliance')).toEqual(['qcow2:rw', 'file:rw', 'raw:ro', 'https:ro']);
-    expect(r.steps[1]?.step.qemu?.drives[0]?.location).toBe(
-      'json: {"file.driver":"https","file.url":"https://vcenter.example.com/folder/guest1/guest1-flat.vmdk?dcPath=Datacenter&dsName=datastore1","file.timeout":2000,"file.sslverify":"off"}',
-    );
-    expect(codes(r)).toContain('overlay sda:v2v-remote-behind-overlay');
-  });
+  it(
+    'vpx://: the https disk is the read-only backing of a local qcow2 overlay, and https is ' + 'read-only whitelisted',
+    () => {
+      const r = v2v(profile('rhel-7'), VPX);
+      expect(r.verdict).toBe('opens');
+      expect(ids(r)).toEqual(['virt-v2v', 'overlay sda', 'appliance', 'copy sda', 'converted guest']);
+      expect(nodes(r, 'appliance')).toEqual(['qcow2:rw', 'file:rw', 'raw:ro', 'https:ro']);
+      expect(r.steps[1]?.step.qemu?.drives[0]?.location).toBe(
+        'json: ' +
+          '{"file.driver":"https","file.url":"https://vcenter.example.com/folder/guest1/guest1-flat.vmdk?dcPath=Datacenter&dsName=datastore1","file.timeout":2000,"file.sslverify":"off"}',
+      );
+      expect(codes(r)).toContain('overlay sda:v2v-remote-behind-overlay');
+    },
+  );
   it('xen+ssh:// with LIBGUESTFS_BACKEND=direct: ssh read-only behind the overlay', () => {
     const r = v2v(profile('rhel-7'), XEN, { LIBGUESTFS_BACKEND: 'direct' });
     expect(r.verdict).toBe('opens');
@@ -72,7 +76,8 @@ describe('rhel-7: VMware over https and Xen over ssh work although libguestfs la
     expect(r.verdict).toBe('fails');
     expect(codes(r)).toContain('virt-v2v:v2v-direct-backend-required');
     expect(r.steps[0]?.step.messages).toEqual([
-      'virt-v2v: error: because of libvirt bug https://bugzilla.redhat.com/1140166 you must set this environment variable:',
+      'virt-v2v: error: because of libvirt bug https://bugzilla.redhat.com/1140166 you must set ' +
+        'this environment variable:',
       '',
       'export LIBGUESTFS_BACKEND=direct',
       '',
@@ -94,12 +99,15 @@ describe('rhel-7: VMware over https and Xen over ssh work although libguestfs la
     expect(r.verdict).toBe('fails');
     expect(codes(r)).toContain('appliance:driver-not-whitelisted');
   });
-  it('-of vmdk: qemu-img writes it, but rhel-7 qemu-kvm only opens vmdk read-only, so the converted guest fails', () => {
-    const r = v2v(profile('rhel-7'), VPX.replace('-of qcow2', '-of vmdk'));
-    expect(r.steps.find((s) => s.step.id === 'copy sda')?.verdict).toBe('opens');
-    expect(r.steps.find((s) => s.step.id === 'converted guest')?.verdict).toBe('fails');
-    expect(codes(r)).toContain('converted guest:driver-read-only-only');
-  });
+  it(
+    '-of vmdk: qemu-img writes it, but rhel-7 qemu-kvm only opens vmdk read-only, so the ' + 'converted guest fails',
+    () => {
+      const r = v2v(profile('rhel-7'), VPX.replace('-of qcow2', '-of vmdk'));
+      expect(r.steps.find((s) => s.step.id === 'copy sda')?.verdict).toBe('opens');
+      expect(r.steps.find((s) => s.step.id === 'converted guest')?.verdict).toBe('fails');
+      expect(codes(r)).toContain('converted guest:driver-read-only-only');
+    },
+  );
 });
 
 describe('rhel-9: the same sources go through nbdkit, QEMU only sees nbd', () => {

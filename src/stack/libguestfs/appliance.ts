@@ -192,7 +192,8 @@ function launchStep(
   lib: LibguestfsFacts,
 ): StackStep {
   const hv = ctx.env['LIBGUESTFS_HV'] ?? hypervisorPath(ctx.profile);
-  const summary = `${backend} backend launches the appliance with ${added.length} drive${added.length === 1 ? '' : 's'}`;
+  const summary =
+    `${backend} backend launches the appliance with ${added.length} ` + `drive${added.length === 1 ? '' : 's'}`;
   const refused = backend === 'libvirt' ? libvirtRefusal(added, caller, lib) : undefined;
   if (refused) return { id: 'appliance', program: caller.program, summary, ...refused };
   const args = added.flatMap((a) => driveArgs(a, backend, ctx.profile));

@@ -25,7 +25,8 @@ export function planLibguestfs(argv: string[], ctx: StackContext): StackPlan {
   if (args.domains.length > 0) {
     const guest = args.domains[0] ?? '';
     throw new InputError(
-      `${program} -d ${guest} takes the disks from libvirt, which blockgate does not ask: name them with -a, or check the guest with: virsh dumpxml ${guest} | blockgate check --domain -`,
+      `${program} -d ${guest} takes the disks from libvirt, which blockgate does not ask: name ` +
+        `them with -a, or check the guest with: virsh dumpxml ${guest} | blockgate check --domain -`,
     );
   }
   if (args.adds.length === 0) throw new InputError(`${program}: no disk given: add one with -a IMAGE or -a URI`);

@@ -117,7 +117,10 @@ function unrecordedFormat(
     code: 'libvirt-backing-format-missing',
     severity: 'error',
     args,
-    message: `Requested operation is not valid: format of backing image '${backingName}' of image '${parent}' was not specified in the image metadata (See https://libvirt.org/kbase/backing_chains.html for troubleshooting)`,
+    message:
+      `Requested operation is not valid: format of backing image '${backingName}' of image ` +
+      `'${parent}' was not specified in the image metadata (See ` +
+      'https://libvirt.org/kbase/backing_chains.html for troubleshooting)',
   };
   // With -drive QEMU opens the chain itself and probes; libvirt's own walk does not shape the command line.
   if (features.backingFormat === 'qemu-probes') return { issues: [] };

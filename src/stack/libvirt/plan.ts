@@ -27,7 +27,8 @@ export function planDomain(xml: string, ctx: StackContext): StackPlan {
   const libvirt = ctx.profile.libvirt;
   if (!libvirt)
     throw new InputError(
-      `profile ${ctx.profile.name} has no libvirt facts: pass --profile NAME (blockgate profiles lists them) or a profile file with a libvirt group`,
+      `profile ${ctx.profile.name} has no libvirt facts: pass --profile NAME (blockgate profiles ` +
+        'lists them) or a profile file with a libvirt group',
     );
   const features = libvirtFeatures(libvirt.version, ctx.profile.qemu.version);
   const disks = libvirtDiskOrder(domain.disks).map((disk) => planDisk(disk, ctx, features));
@@ -44,7 +45,9 @@ export function planDomain(xml: string, ctx: StackContext): StackPlan {
     {
       id: 'libvirt',
       program: 'libvirt',
-      summary: `libvirt ${libvirt.version} prepares ${disks.length} disk${disks.length === 1 ? '' : 's'} of domain '${domain.name}' as ${features.blockdev ? '-blockdev' : '-drive'}`,
+      summary:
+        `libvirt ${libvirt.version} prepares ${disks.length} disk${disks.length === 1 ? '' : 's'} ` +
+        `of domain '${domain.name}' as ${features.blockdev ? '-blockdev' : '-drive'}`,
       findings,
       ...(refusal ? { messages: [refusal] } : {}),
     },

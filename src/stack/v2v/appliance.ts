@@ -38,7 +38,9 @@ function directAppliance(drives: GuestfsDrive[], ctx: StackContext): StackStep {
   return {
     id: 'appliance',
     program,
-    summary: `libguestfs appliance (${backendOf(ctx)} backend) opens ${drives.map((d) => d.origin ?? d.filename).join(', ')}`,
+    summary:
+      `libguestfs appliance (${backendOf(ctx)} backend) opens ` +
+      `${drives.map((d) => d.origin ?? d.filename).join(', ')}`,
     findings: [],
     qemu: planCommand([program, ...args], ctx.profile, ctx.facts),
   };

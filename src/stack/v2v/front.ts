@@ -149,7 +149,8 @@ function backend(
         source: chosen.fromEnv ? 'LIBGUESTFS_BACKEND' : `the ${profile.name} default`,
       }),
       message: v2vError(
-        'because of libvirt bug https://bugzilla.redhat.com/1140166 you must set this environment variable:\n\nexport LIBGUESTFS_BACKEND=direct\n\nand then rerun the virt-v2v command.',
+        'because of libvirt bug https://bugzilla.redhat.com/1140166 you must set this environment ' +
+          'variable:\n\nexport LIBGUESTFS_BACKEND=direct\n\nand then rerun the virt-v2v command.',
       ),
     },
   ];

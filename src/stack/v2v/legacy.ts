@@ -102,7 +102,9 @@ function overlayOf(disk: SourceDisk, i: number, source: Source, ctx: StackContex
         id: `nbdkit ${plugin} ${disk.sd}`,
         plugins: [plugin],
         filters: [],
-        summary: `nbdkit-${plugin}-plugin serves ${disk.sd} of ${source.subject ?? 'the guest'} from ${source.remote?.server ?? 'the source'} on ${socket}`,
+        summary:
+          `nbdkit-${plugin}-plugin serves ${disk.sd} of ${source.subject ?? 'the guest'} from ` +
+          `${source.remote?.server ?? 'the source'} on ${socket}`,
         exactMessages: false,
         extra: [finding('v2v-source-over-nbd', 'info', { plugin, socket }, 'nbdkit')],
       },

@@ -73,7 +73,9 @@ function inputStep(disk: SourceDisk, i: number, source: Source, ctx: StackContex
         id: `nbdkit ${plugin} ${disk.sd}`,
         plugins: [...probe, plugin],
         filters: ['cow'],
-        summary: `nbdkit-${plugin}-plugin with the cow filter serves ${disk.sd} from ${source.remote?.server ?? 'the source'} on ${socket}`,
+        summary:
+          `nbdkit-${plugin}-plugin with the cow filter serves ${disk.sd} from ` +
+          `${source.remote?.server ?? 'the source'} on ${socket}`,
         exactMessages: true,
         extra: [finding('v2v-source-over-nbd', 'info', { plugin, socket }, 'nbdkit')],
       },

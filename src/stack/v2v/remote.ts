@@ -13,7 +13,9 @@ export function remoteBacking(source: Source): { uri: string; protocol: 'https' 
     const url = `https://${remote.server}${port}/folder/${guest}/${guest}-flat.vmdk?dcPath=Datacenter&dsName=datastore1`;
     return {
       protocol: 'https',
-      uri: `json: ${JSON.stringify({ 'file.driver': 'https', 'file.url': url, 'file.timeout': 2000, ...(remote.noVerify ? { 'file.sslverify': 'off' } : {}) })}`,
+      uri:
+        'json: ' +
+        `${JSON.stringify({ 'file.driver': 'https', 'file.url': url, 'file.timeout': 2000, ...(remote.noVerify ? { 'file.sslverify': 'off' } : {}) })}`,
     };
   }
   if (source.kind === 'xen-ssh' || source.kind === 'vmx-ssh') {
